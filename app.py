@@ -1,0 +1,20 @@
+"""Entry point: page configuration and navigation only."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Afghanistan–Central Asia threat monitor",
+    page_icon=":material/shield:",
+    layout="wide",
+)
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/timeline.py", title="Designations timeline", icon=":material/timeline:"),
+    st.Page("pages/map.py", title="Northern Afghanistan map", icon=":material/map:"),
+    st.Page("pages/strength.py", title="Militant strength claims", icon=":material/groups:"),
+    st.Page("pages/sources.py", title="Sources", icon=":material/description:"),
+    st.Page("pages/methodology.py", title="Methodology", icon=":material/rule:"),
+]
+
+st.navigation(PAGES).run()

@@ -1,0 +1,117 @@
+"""One visual language for every page and every export.
+
+Colours come from the Okabe–Ito palette, which stays distinguishable under the common forms of
+colour-blindness; each claimant affiliation and each jurisdiction keeps its colour everywhere, so
+a reader who learns "orange = independent expert" on one chart can trust it on the next.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # installed locally, never fetched
+TEXT_COLOR = "#1f2328"
+MUTED_COLOR = "#6e7781"
+GRID_COLOR = "#e6e8eb"
+
+AFFILIATION_COLORS: dict[str, str] = {
+    "csto_official": "#0072B2",
+    "russian_security_services": "#D55E00",
+    "russian_government": "#CC79A7",
+    "central_asian_government": "#009E73",
+    "independent_expert": "#E69F00",
+    "international_body": "#56B4E9",
+    "afghan_official": "#8C6D1F",
+    "media": "#7F7F7F",
+    "": "#7F7F7F",
+}
+
+AFFILIATION_LABELS: dict[str, str] = {
+    "csto_official": "CSTO officials",
+    "russian_security_services": "Russian security services",
+    "russian_government": "Russian government",
+    "central_asian_government": "Central Asian governments",
+    "independent_expert": "Independent experts",
+    "international_body": "International bodies",
+    "afghan_official": "Afghan officials",
+    "media": "Media",
+    "": "Unclassified",
+}
+
+JURISDICTION_COLORS: dict[str, str] = {
+    "russia": "#D55E00",
+    "kazakhstan": "#0072B2",
+    "kyrgyzstan": "#009E73",
+}
+FALLBACK_COLORS: tuple[str, ...] = ("#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+ACTION_LABELS: dict[str, str] = {
+    "listed": "Listed as terrorist",
+    "delisting_considered": "Delisting considered",
+    "delisted": "Delisted",
+    "ban_suspended": "Ban suspended",
+    "relisted": "Relisted",
+}
+ACTION_SYMBOLS: dict[str, str] = {
+    "listed": "square",
+    "delisting_considered": "diamond",
+    "delisted": "circle",
+    "ban_suspended": "triangle-down",
+    "relisted": "star",
+}
+
+# How a date's basis shows on a mark: solid when the source states it, hollow when inferred,
+# hollow with a centre dot when it comes from outside the source.
+BASIS_SYMBOL_SUFFIX: dict[str, str] = {"stated": "", "inferred": "-open", "external": "-open-dot"}
+BASIS_LABELS: dict[str, str] = {
+    "stated": "date stated in the source (solid)",
+    "inferred": "date inferred from context (hollow)",
+    "external": "date from outside the source (hollow, dot)",
+}
+SOURCE_KIND_LABELS: dict[str, str] = {
+    "seed": "Seed document (verbatim quote)",
+    "external": "External source (our summary)",
+}
+
+
+def jurisdiction_color(jurisdiction_id: str, order: list[str] | None = None) -> str:
+    """A fixed colour for the three core jurisdictions, stable fallbacks for any other."""
+    if jurisdiction_id in JURISDICTION_COLORS:
+        return JURISDICTION_COLORS[jurisdiction_id]
+    others = sorted(order or [jurisdiction_id])
+    index = others.index(jurisdiction_id) if jurisdiction_id in others else 0
+    return FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
+
+
+def affiliation_color(affiliation_type: str | None) -> str:
+    return AFFILIATION_COLORS.get(affiliation_type or "", AFFILIATION_COLORS[""])
+
+
+def base_layout(fig: go.Figure, *, title: str, subtitle: str = "", source_line: str = "") -> go.Figure:
+    """Title, subtitle and source line inside the figure, so an exported chart stands alone."""
+    title_text = f"<b>{title}</b>"
+    if subtitle:
+        title_text += f"<br><span style='font-size:13px;color:{MUTED_COLOR}'>{subtitle}</span>"
+    fig.update_layout(
+        title={"text": title_text, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        font={"family": FONT_FAMILY, "color": TEXT_COLOR, "size": 13},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 70, "r": 30, "t": 95, "b": 110 if source_line else 60},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    if source_line:
+        fig.add_annotation(
+            text=source_line,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.0,
+            yshift=-80,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            font={"size": 11, "color": MUTED_COLOR},
+        )
+    return fig

@@ -1,0 +1,9 @@
+"""Placeholder: this page is being built."""
+
+import streamlit as st
+
+from dashboard import ui
+
+ds = ui.dataset()
+st.title("Strength")
+st.info("This page is under construction.")
