@@ -1,10 +1,13 @@
 """Entry point: page configuration and navigation only."""
 
+from pathlib import Path
+
 import streamlit as st
 
 st.set_page_config(
     page_title="Afghanistan–Central Asia threat monitor",
-    page_icon=":material/shield:",
+    # A local file: an emoji or material icon favicon would be fetched from the web.
+    page_icon=str(Path(__file__).parent / "dashboard" / "assets" / "favicon.png"),
     layout="wide",
 )
 
