@@ -40,7 +40,9 @@ def source_line(sources: pd.DataFrame, source_ids: Iterable[str], *, limit: int 
     return f"Sources: {shown}"
 
 
-def coverage_text(sources: pd.DataFrame, source_ids: Iterable[str], known_as_of: object = None) -> str:
+def coverage_text(
+    sources: pd.DataFrame, source_ids: Iterable[str], known_as_of: object = None
+) -> str:
     """Which period the shown sources were published in, so the last record isn't read as today."""
     ids = set(source_ids)
     shown = sources[sources["source_id"].isin(ids)]

@@ -87,7 +87,9 @@ def affiliation_color(affiliation_type: str | None) -> str:
     return AFFILIATION_COLORS.get(affiliation_type or "", AFFILIATION_COLORS[""])
 
 
-def base_layout(fig: go.Figure, *, title: str, subtitle: str = "", source_line: str = "") -> go.Figure:
+def base_layout(
+    fig: go.Figure, *, title: str, subtitle: str = "", source_line: str = ""
+) -> go.Figure:
     """Title, subtitle and source line inside the figure, so an exported chart stands alone."""
     title_text = f"<b>{title}</b>"
     if subtitle:
