@@ -8,10 +8,14 @@ trip through the URL is testable as plain data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
+
+from dashboard.dates import parse_date
+from dashboard.vocab import EVENT_TYPES
 
 LIST_SEPARATOR = ","
 
@@ -25,7 +29,13 @@ class Rejection:
     reason: str
 
     def __str__(self) -> str:
-        return f"`{self.param}={self.value}` ignored: {self.reason}"
+        return f"`{_literal(self.param)}={_literal(self.value)}` ignored: {self.reason}"
+
+
+def _literal(text: str, limit: int = 60) -> str:
+    """URL junk shown inside a Markdown code span: no backtick can close it, and no essay."""
+    text = text.replace("`", "'").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -69,19 +79,26 @@ class FilterState:
 
     @classmethod
     def from_query(
-        cls, params: Mapping[str, str | list[str]], vocabulary: Vocabulary
+        cls, params: Mapping[str, str | Sequence[str]], vocabulary: Vocabulary
     ) -> tuple[FilterState, list[Rejection]]:
-        """Parse what a URL carries; invalid values are dropped and reported, never raised."""
+        """Parse what a URL carries; invalid values are dropped and reported, never raised.
+
+        ``params`` maps each name to its value, or to every value when the name is repeated
+        (Streamlit's ``st.query_params.get_all``). List parameters take ids comma-separated,
+        repeated, or both; a repeated single-valued parameter keeps its last value and reports
+        the others, so a hand-edited link never silently means something else.
+        """
         values: dict[str, object] = {}
         rejections: list[Rejection] = []
         for name, param in _DATE_PARAMS.items():
-            raw = _single(params.get(param))
-            if raw is None or raw == "":
+            raw = _last_of(param, params.get(param), rejections)
+            if not raw:
                 continue
-            try:
-                values[name] = dt.date.fromisoformat(raw)
-            except ValueError:
-                rejections.append(Rejection(param, raw, "not a date (use YYYY-MM-DD)"))
+            parsed = _parse_url_date(raw, end=name != "date_from")
+            if isinstance(parsed, str):
+                rejections.append(Rejection(param, raw, parsed))
+            else:
+                values[name] = parsed
         date_from, date_to = values.get("date_from"), values.get("date_to")
         if isinstance(date_from, dt.date) and isinstance(date_to, dt.date) and date_from > date_to:
             rejections.append(
@@ -89,31 +106,30 @@ class FilterState:
             )
             del values["date_from"]
         for name, param in _LIST_PARAMS.items():
-            raw = _single(params.get(param))
-            if not raw:
-                continue
             allowed: frozenset[str] = getattr(vocabulary, name)
             kept: list[str] = []
-            for item in (part.strip() for part in raw.split(LIST_SEPARATOR)):
-                if not item:
-                    continue
-                if item in allowed:
-                    if item not in kept:
+            dropped: set[str] = set()
+            for raw in _all_of(params.get(param)):
+                for item in (part.strip() for part in raw.split(LIST_SEPARATOR)):
+                    if not item or item in kept or item in dropped:
+                        continue
+                    if item in allowed:
                         kept.append(item)
-                else:
-                    rejections.append(Rejection(param, item, f"unknown {_NOUNS[name]}"))
+                    else:
+                        dropped.add(item)
+                        rejections.append(Rejection(param, item, f"unknown {_NOUNS[name]}"))
             if kept:
                 values[name] = tuple(kept)
-        evidence = _single(params.get("evidence"))
+        evidence = _last_of("evidence", params.get("evidence"), rejections)
         if evidence:
             if evidence in ("seed", "all"):
                 values["seed_only"] = evidence == "seed"
             else:
                 rejections.append(Rejection("evidence", evidence, "use 'seed' or 'all'"))
-        known = {f.name for f in fields(cls)}
         for param in params:
-            if param not in _ALL_PARAMS and param not in known:
-                rejections.append(Rejection(param, _single(params[param]) or "", "unknown parameter"))
+            if param not in _ALL_PARAMS and param.lower() not in _IGNORED_PARAMS:
+                shown = ", ".join(_all_of(params[param]))
+                rejections.append(Rejection(param, shown, "unknown parameter"))
         return cls(**values), rejections  # type: ignore[arg-type]
 
     def is_default(self) -> bool:
@@ -127,12 +143,16 @@ class FilterState:
             start = self.date_from.isoformat() if self.date_from else "start"
             end = self.date_to.isoformat() if self.date_to else "latest"
             parts.append(f"dates {start} to {end}")
-        for name, noun in (("sources", "sources"), ("claimants", "claimants"), ("groups", "groups")):
+        for name, noun in (
+            ("sources", "sources"),
+            ("claimants", "claimants"),
+            ("groups", "groups"),
+        ):
             chosen = getattr(self, name)
             if chosen:
                 parts.append(f"{noun}: " + ", ".join(labels.get(i, i) for i in chosen))
         if self.event_types:
-            parts.append("event types: " + ", ".join(self.event_types))
+            parts.append("event types: " + ", ".join(labels.get(t, t) for t in self.event_types))
         if self.known_as_of:
             parts.append(f"known as of {self.known_as_of.isoformat()}")
         parts.append("seed documents only" if self.seed_only else "seed and external sources")
@@ -155,13 +175,55 @@ _NOUNS = {
     "groups": "group id",
     "event_types": "event type",
 }
-_ALL_PARAMS = {*_DATE_PARAMS.values(), *_LIST_PARAMS.values(), "evidence", "page"}
+_ALL_PARAMS = {*_DATE_PARAMS.values(), *_LIST_PARAMS.values(), "evidence"}
 
 
-def _single(value: str | list[str] | None) -> str | None:
-    if isinstance(value, list):
-        return value[-1] if value else None
-    return value
+# Streamlit's own parameters (embedding) and the page name some links carry: not ours to judge.
+_IGNORED_PARAMS = {"embed", "embed_options", "page"}
+
+# The widest dates a link may carry: beyond these a date is a typo, and the sidebar's date
+# pickers could not show it.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def _all_of(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _last_of(param: str, value: str | Sequence[str] | None, rejections: list[Rejection]) -> str:
+    """The last non-empty value of a single-valued parameter; earlier different ones reported."""
+    given = [v for v in _all_of(value) if v != ""]
+    if not given:
+        return ""
+    last = given[-1]
+    for earlier in dict.fromkeys(given[:-1]):
+        if earlier != last:
+            rejections.append(
+                Rejection(param, earlier, f"given twice; the last value {last} is used")
+            )
+    return last
+
+
+def _parse_url_date(raw: str, *, end: bool) -> dt.date | str:
+    """A date from a link, or the reason it is not one.
+
+    ``2024`` and ``2024-06`` are accepted as shorthand, as the dataset writes dates: a from-date
+    takes the first day of the period, a to-date or known-as-of date the last, so ``from=2024&
+    to=2024`` means the whole year.
+    """
+    try:
+        value = parse_date(raw.strip())
+    except ValueError:
+        return "not a date (use YYYY-MM-DD)"
+    day = value.end if end else value.start
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        return f"outside {EARLIEST_DATE.year}-{LATEST_DATE.year}"
+    return day
 
 
 # ---- applying the state to tables -------------------------------------------------------------
@@ -182,7 +244,11 @@ ESTIMATE_COLUMNS = FilterColumns(
 )
 DESIGNATION_COLUMNS = FilterColumns(start="date_start", end="date_end", groups="target_id")
 EVENT_COLUMNS = FilterColumns(
-    start="date_start", end="date_end", groups="actor_ids", groups_multi=True, event_type="event_type"
+    start="date_start",
+    end="date_end",
+    groups="actor_ids",
+    groups_multi=True,
+    event_type="event_type",
 )
 
 
@@ -228,3 +294,147 @@ def _split_ids(value: object) -> Iterable[str]:
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value]
     return []
+
+
+def apply_sources(sources: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The sources a reader with this state may see: chosen ones, seed only, known by the date.
+
+    The date range is about what the records describe, not when a source appeared, so it does
+    not hide a source; its records are filtered on the pages that show them.
+    """
+    mask = pd.Series(True, index=sources.index)
+    if state.sources:
+        mask &= sources["source_id"].isin(state.sources)
+    if state.seed_only:
+        mask &= sources["kind"].eq("seed")
+    if state.known_as_of is not None:
+        published = pd.to_datetime(sources["published_end"])
+        mask &= published.notna() & (published <= pd.Timestamp(state.known_as_of))
+    return sources.loc[mask]
+
+
+# ---- what the sidebar offers -------------------------------------------------------------------
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices each filter offers, as (id, label) in display order, and the data's dates.
+
+    Built once from the dataset so the sidebar, the URL parser and chart subtitles agree on
+    which ids exist and what they are called.
+    """
+
+    sources: tuple[tuple[str, str], ...] = ()
+    claimants: tuple[tuple[str, str], ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()
+    event_types: tuple[tuple[str, str], ...] = ()
+    first_date: dt.date | None = None  # earliest day any record's date covers
+    last_date: dt.date | None = None
+    last_published: dt.date | None = None  # the newest source's publication (end of period)
+
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(
+            sources=frozenset(i for i, _ in self.sources),
+            claimants=frozenset(i for i, _ in self.claimants),
+            groups=frozenset(i for i, _ in self.groups),
+            event_types=frozenset(i for i, _ in self.event_types),
+        )
+
+    def labels(self) -> dict[str, str]:
+        """Every id's label, for ``FilterState.describe`` and the multiselects."""
+        out: dict[str, str] = {}
+        for pairs in (self.sources, self.claimants, self.groups, self.event_types):
+            out.update(pairs)
+        return out
+
+
+def event_type_label(event_type: str) -> str:
+    return event_type.replace("_", " ").capitalize()
+
+
+def filter_options(ds: Any) -> FilterOptions:
+    """What each filter can hold, from a loaded dataset (see ``dashboard.loader.Dataset``).
+
+    Claimants are whoever made an estimate; groups are whatever an estimate counts, a
+    designation lists, or an armed group in the entity table (a country as an estimate's
+    subject means "all groups there", so it is labelled that way).
+    """
+    entities = ds.entities.set_index("entity_id")
+    name = entities["name"].to_dict()
+    kind = entities["kind"].to_dict()
+
+    sources = ds.sources.assign(
+        _seed=ds.sources["kind"].ne("seed"),
+        _published=pd.to_datetime(ds.sources["published_start"]),
+    ).sort_values(["_seed", "_published", "source_id"], na_position="last")
+    source_pairs = tuple(
+        (str(row.source_id), str(row.label) if str(row.label) else str(row.source_id))
+        for row in sources.itertuples()
+    )
+
+    claimant_ids = _present(ds.estimates["claimant_id"])
+    claimant_pairs = tuple(
+        sorted(((i, name.get(i, i)) for i in claimant_ids), key=lambda pair: pair[1].lower())
+    )
+
+    group_ids = (
+        set(_present(ds.estimates["subject_id"]))
+        | set(_present(ds.designations["target_id"]))
+        | {i for i, k in kind.items() if k == "armed_group"}
+    )
+
+    def group_label(entity_id: str) -> str:
+        label = name.get(entity_id, entity_id)
+        return f"{label} (all groups)" if kind.get(entity_id) == "state" else label
+
+    group_pairs = tuple(
+        sorted(
+            ((i, group_label(i)) for i in group_ids),
+            key=lambda pair: (kind.get(pair[0]) != "armed_group", pair[1].lower()),
+        )
+    )
+
+    present_types = set(_present(ds.events["event_type"]))
+    ordered = [t for t in EVENT_TYPES if t in present_types] + sorted(
+        present_types - set(EVENT_TYPES)
+    )
+    event_pairs = tuple((t, event_type_label(t)) for t in ordered)
+
+    starts = [
+        pd.to_datetime(frame[column]).min()
+        for frame, column in (
+            (ds.events, "date_start"),
+            (ds.designations, "date_start"),
+            (ds.estimates, "as_of_start"),
+        )
+    ]
+    ends = [
+        pd.to_datetime(frame[column]).max()
+        for frame, column in (
+            (ds.events, "date_end"),
+            (ds.designations, "date_end"),
+            (ds.estimates, "as_of_end"),
+        )
+    ]
+    published = pd.to_datetime(ds.sources["published_end"]).max()
+    return FilterOptions(
+        sources=source_pairs,
+        claimants=claimant_pairs,
+        groups=group_pairs,
+        event_types=event_pairs,
+        first_date=_min_date(starts),
+        last_date=_max_date(ends),
+        last_published=None if pd.isna(published) else published.date(),
+    )
+
+
+def _present(column: pd.Series) -> list[str]:
+    return sorted({str(v) for v in column.dropna() if str(v)})
+
+
+def _min_date(values: list[pd.Timestamp]) -> dt.date | None:
+    real = [v for v in values if not pd.isna(v)]
+    return min(real).date() if real else None
+
+
+def _max_date(values: list[pd.Timestamp]) -> dt.date | None:
+    real = [v for v in values if not pd.isna(v)]
+    return max(real).date() if real else None

@@ -9,12 +9,15 @@ Sections are owned by different parts of the work; add functions inside the sect
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import streamlit as st
 
+from dashboard import filters as fl
 from dashboard.filters import FilterState
-from dashboard.loader import Dataset, DataInvalid, load_dataset
+from dashboard.loader import DataInvalid, Dataset, load_dataset
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +46,247 @@ def dataset() -> Dataset:
 
 
 # ---- filters (sidebar and URL) ----------------------------------------------------------------
+# The reader's FilterState lives in session_state under a plain (non-widget) key, so it survives
+# page changes: Streamlit forgets the state of widgets a page does not draw, and gives a widget
+# on another page a different identity. Each run therefore seeds the sidebar widgets from the
+# stored state before drawing them, and widget callbacks write changes back into it. The URL
+# is read once per session (a copied link opens a new session) and rewritten on every run,
+# because st.navigation clears the query string when the reader moves to another page.
+_FILTER_STATE = "filter_state"
+_FILTER_NOTICE = "filter_url_rejections"
+_FILTER_MESSAGE = "filter_widget_message"
+_FILTER_KEYS = {
+    "date_from": "filter_date_from",
+    "date_to": "filter_date_to",
+    "sources": "filter_sources",
+    "claimants": "filter_claimants",
+    "groups": "filter_groups",
+    "event_types": "filter_event_types",
+    "known_on": "filter_known_on",
+    "known_as_of": "filter_known_as_of",
+    "evidence": "filter_evidence",
+}
+_EVIDENCE_CHOICES = ("All sources", "Seed documents only")
+_OPTIONS_CACHE: dict[int, tuple[Dataset, fl.FilterOptions]] = {}
+
+
+def filter_options(ds: Dataset) -> fl.FilterOptions:
+    """The sidebar's choices, computed once per loaded dataset (the dataset is cached)."""
+    cached = _OPTIONS_CACHE.get(id(ds))
+    if cached is None or cached[0] is not ds:
+        _OPTIONS_CACHE.clear()
+        cached = (ds, fl.filter_options(ds))
+        _OPTIONS_CACHE[id(ds)] = cached
+    return cached[1]
+
+
 def filters(ds: Dataset) -> FilterState:
-    """The reader's filter state for this run (placeholder until the sidebar lands)."""
-    del ds
-    return FilterState()
+    """The reader's filter state for this run: sidebar widgets, mirrored in the URL.
+
+    Call once per page, before drawing anything that depends on the filters.
+    """
+    options = filter_options(ds)
+    session = st.session_state
+    if _FILTER_STATE not in session:
+        params = {key: st.query_params.get_all(key) for key in st.query_params}
+        state, rejections = FilterState.from_query(params, options.vocabulary())
+        session[_FILTER_STATE] = state
+        session[_FILTER_NOTICE] = rejections
+    _seed_filter_widgets(session[_FILTER_STATE], options)
+    _filter_sidebar(options)
+    state: FilterState = session[_FILTER_STATE]
+    _write_filter_url(state)
+    rejections = session.pop(_FILTER_NOTICE, None)
+    if rejections:
+        lines = "\n".join(f"- {rejection}" for rejection in rejections)
+        st.warning(
+            "Some link parameters were not understood and are ignored; the page shows the "
+            f"rest.\n\n{lines}",
+            icon=":material/link_off:",
+        )
+    return state
+
+
+def filter_labels(ds: Dataset) -> dict[str, str]:
+    """Every filterable id's label, for ``FilterState.describe``."""
+    return filter_options(ds).labels()
+
+
+def filter_page_link(page: str, label: str, icon: str | None = None) -> None:
+    """A link to another page that carries the current filters (also when opened in a new tab)."""
+    state: FilterState = st.session_state.get(_FILTER_STATE, FilterState())
+    st.page_link(page, label=label, icon=icon, query_params=state.to_query())
+
+
+def plain(text: object) -> str:
+    """Data text made safe for st.markdown/st.caption: shown literally, never as markup.
+
+    Every ASCII punctuation mark is backslash-escaped (CommonMark allows it for all of them),
+    which also disarms Streamlit's extras: ``$`` maths, ``:emoji:`` and ``:red[...]``.
+    """
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(text))
+
+
+def _date_bounds(options: fl.FilterOptions, state: FilterState) -> tuple[dt.date, dt.date]:
+    """Picker bounds: the data's span, widened to any date the state holds (from a link)."""
+    low = options.first_date or dt.date(2000, 1, 1)
+    high = max(options.last_date or dt.date.today(), dt.date.today())
+    held = [d for d in (state.date_from, state.date_to, state.known_as_of) if d is not None]
+    return min([low, *held]), max([high, *held])
+
+
+def _seed_filter_widgets(state: FilterState, options: fl.FilterOptions) -> None:
+    """Write the stored state into the widget keys, before the widgets are drawn."""
+    session = st.session_state
+    keys = _FILTER_KEYS
+    session[keys["date_from"]] = state.date_from
+    session[keys["date_to"]] = state.date_to
+    session[keys["sources"]] = list(state.sources)
+    session[keys["claimants"]] = list(state.claimants)
+    session[keys["groups"]] = list(state.groups)
+    session[keys["event_types"]] = list(state.event_types)
+    session[keys["known_on"]] = state.known_as_of is not None
+    session[keys["known_as_of"]] = state.known_as_of or options.last_published or dt.date.today()
+    session[keys["evidence"]] = _EVIDENCE_CHOICES[1 if state.seed_only else 0]
+
+
+def _state_from_filter_widgets(changed: str) -> None:
+    """Widget callback: rebuild the stored state from the widgets (runs before the rerun)."""
+    session = st.session_state
+    keys = _FILTER_KEYS
+    current: FilterState = session.get(_FILTER_STATE, FilterState())
+    date_from = session.get(keys["date_from"], current.date_from)
+    date_to = session.get(keys["date_to"], current.date_to)
+    if date_from is not None and date_to is not None and date_from > date_to:
+        if changed == "date_from":
+            date_to = None
+            session[_FILTER_MESSAGE] = "The to-date was before the new from-date; it was cleared."
+        else:
+            date_from = None
+            session[_FILTER_MESSAGE] = "The from-date was after the new to-date; it was cleared."
+    known_on = bool(session.get(keys["known_on"], current.known_as_of is not None))
+    known = session.get(keys["known_as_of"], current.known_as_of) if known_on else None
+    session[_FILTER_STATE] = FilterState(
+        date_from=date_from,
+        date_to=date_to,
+        sources=tuple(session.get(keys["sources"], current.sources)),
+        claimants=tuple(session.get(keys["claimants"], current.claimants)),
+        groups=tuple(session.get(keys["groups"], current.groups)),
+        event_types=tuple(session.get(keys["event_types"], current.event_types)),
+        known_as_of=known,
+        seed_only=session.get(keys["evidence"]) == _EVIDENCE_CHOICES[1],
+    )
+
+
+def _reset_filters() -> None:
+    st.session_state[_FILTER_STATE] = FilterState()
+    st.session_state.pop(_FILTER_NOTICE, None)
+
+
+def _filter_sidebar(options: fl.FilterOptions) -> None:
+    keys = _FILTER_KEYS
+    state: FilterState = st.session_state[_FILTER_STATE]
+    low, high = _date_bounds(options, state)
+    labels = options.labels()
+
+    def on_change(name: str) -> dict[str, object]:
+        return {"on_change": _state_from_filter_widgets, "args": (name,)}
+
+    with st.sidebar:
+        st.header("Filters", divider="gray")
+        st.caption("They apply on every page, and the link in the address bar carries them.")
+        st.date_input(
+            "From",
+            value=None,
+            min_value=low,
+            max_value=high,
+            format="YYYY-MM-DD",
+            key=keys["date_from"],
+            help="Records whose date (or date span, for a year or month) reaches this day.",
+            **on_change("date_from"),
+        )
+        st.date_input(
+            "To",
+            value=None,
+            min_value=low,
+            max_value=high,
+            format="YYYY-MM-DD",
+            key=keys["date_to"],
+            **on_change("date_to"),
+        )
+        message = st.session_state.pop(_FILTER_MESSAGE, None)
+        if message:
+            st.caption(f":orange[{message}]")
+        st.multiselect(
+            "Sources",
+            [i for i, _ in options.sources],
+            format_func=lambda i: labels.get(i, i),
+            key=keys["sources"],
+            placeholder="All sources",
+            **on_change("sources"),
+        )
+        st.multiselect(
+            "Claimants",
+            [i for i, _ in options.claimants],
+            format_func=lambda i: labels.get(i, i),
+            key=keys["claimants"],
+            placeholder="All claimants",
+            help="Who made a strength or capacity claim (applies to estimates).",
+            **on_change("claimants"),
+        )
+        st.multiselect(
+            "Groups",
+            [i for i, _ in options.groups],
+            format_func=lambda i: labels.get(i, i),
+            key=keys["groups"],
+            placeholder="All groups",
+            help="The group an estimate counts, a designation lists or an event involves.",
+            **on_change("groups"),
+        )
+        st.multiselect(
+            "Event types",
+            [i for i, _ in options.event_types],
+            format_func=lambda i: labels.get(i, i),
+            key=keys["event_types"],
+            placeholder="All event types",
+            **on_change("event_types"),
+        )
+        st.radio(
+            "Evidence",
+            _EVIDENCE_CHOICES,
+            key=keys["evidence"],
+            horizontal=True,
+            help="Seed documents are quoted verbatim; external sources carry our summary.",
+            **on_change("evidence"),
+        )
+        st.toggle(
+            "Known as of a past date",
+            key=keys["known_on"],
+            help="Show only what had been published by a date, e.g. a past briefing's.",
+            **on_change("known_on"),
+        )
+        if st.session_state[keys["known_on"]]:
+            st.date_input(
+                "Known as of",
+                value=None,
+                min_value=low,
+                max_value=high,
+                format="YYYY-MM-DD",
+                key=keys["known_as_of"],
+                **on_change("known_as_of"),
+            )
+        st.button(
+            "Reset filters",
+            key="filter_reset",
+            on_click=_reset_filters,
+            icon=":material/restart_alt:",
+            disabled=state.is_default(),
+        )
+
+
+def _write_filter_url(state: FilterState) -> None:
+    """Mirror the state in the query string, touching it only when it differs."""
+    wanted = state.to_query()
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current != {key: [value] for key, value in wanted.items()}:
+        st.query_params.from_dict(wanted)

@@ -1,14 +1,36 @@
-"""Overview: what the dataset holds, at a glance."""
+"""Overview: the headline findings for a briefing, in plain words, each with its sources.
+
+Each card is one finding computed from the filtered data (dashboard/overview.py): a big value,
+one sentence, the sources it rests on, and a link to the page with the detail.
+"""
 
 import streamlit as st
 
 from dashboard import ui
+from dashboard.chart_spec import source_line
+from dashboard.overview import headline_findings
 
 ds = ui.dataset()
+state = ui.filters(ds)
+
 st.title("Afghanistan–Central Asia threat monitor")
-st.caption("Events, militant-strength claims and terrorist-list designations, each traced to a source.")
-cols = st.columns(4)
-cols[0].metric("Sources", len(ds.sources))
-cols[1].metric("Events", len(ds.events))
-cols[2].metric("Designation steps", len(ds.designations))
-cols[3].metric("Strength and capacity claims", len(ds.estimates))
+st.caption(
+    "Terrorist-list designations of the Taliban, militant-strength claims, and events in "
+    "northern Afghanistan, each traced to a source and a verbatim quote or an evidence note."
+)
+if not state.is_default():
+    st.info(
+        f"Filtered: {ui.plain(state.describe(ui.filter_labels(ds)))}", icon=":material/filter_alt:"
+    )
+
+findings = headline_findings(ds, state)
+columns = st.columns(2, gap="medium")
+for number, finding in enumerate(findings):
+    with columns[number % 2].container(border=True):
+        st.metric(finding.title, finding.value)
+        st.markdown(ui.plain(finding.statement))
+        st.caption(ui.plain(source_line(ds.sources, finding.source_ids)))
+        if finding.details:
+            with st.expander("Evidence behind this finding"):
+                st.markdown("\n".join(f"- {ui.plain(line)}" for line in finding.details))
+        ui.filter_page_link(finding.page, f"Open {finding.page_label}", ":material/arrow_forward:")

@@ -1,9 +1,63 @@
-"""Placeholder: this page is being built."""
+"""Sources: every document behind the data, and every quoted passage in its place.
+
+Seed documents are shown in full with each quoted passage highlighted and numbered; the list
+under each text says which records the passage supports. External sources (no text in the
+repo) show their link, dates and our summary of what each of their records reports. All text
+is escaped (dashboard/source_text.py): a document or quote is shown as written, never as markup.
+"""
 
 import streamlit as st
 
 from dashboard import ui
+from dashboard.source_text import coverage_line, source_views, sources_table
+from dashboard.theme import SOURCE_KIND_LABELS
 
 ds = ui.dataset()
+state = ui.filters(ds)
+
 st.title("Sources")
-st.info("This page is under construction.")
+st.caption(
+    "Each record is backed by a verbatim quote from a seed document or, for external sources, "
+    "by our summary of what the source reports. Highlights and counts follow the filters."
+)
+views = source_views(ds, state)
+st.markdown(ui.plain(coverage_line(ds, views, state.known_as_of)))
+if not views:
+    st.info("No source matches the current filters.", icon=":material/filter_alt_off:")
+    st.stop()
+
+st.dataframe(sources_table(views), hide_index=True, width="stretch")
+
+seeds = [view for view in views if view.kind == "seed"]
+external = [view for view in views if view.kind != "seed"]
+seed_tab, external_tab = st.tabs(
+    [f"Seed documents ({len(seeds)})", f"External sources ({len(external)})"]
+)
+
+with seed_tab:
+    if not seeds:
+        st.info("No seed document matches the current filters.")
+    for view in seeds:
+        st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
+        st.badge(SOURCE_KIND_LABELS["seed"], icon=":material/format_quote:", color="blue")
+        st.caption(ui.plain(view.counts_text()))
+        st.html(view.metadata_html())
+        st.html(view.text_html)
+        if view.records_html:
+            st.markdown("**Records quoting this document** (numbers match the marks above)")
+            st.html(view.records_html)
+        else:
+            st.caption("No record of this document passes the current filters.")
+
+with external_tab:
+    if not external:
+        st.info("No external source matches the current filters.")
+    for view in external:
+        st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
+        st.badge(SOURCE_KIND_LABELS["external"], icon=":material/link:", color="gray")
+        st.caption(ui.plain(view.counts_text()))
+        st.html(view.metadata_html())
+        if view.evidence:
+            st.html(view.evidence_html())
+        else:
+            st.caption("No record of this source passes the current filters.")

@@ -1,0 +1,500 @@
+"""The evidence behind every figure: seed documents with their quoted passages highlighted.
+
+An analyst checking a number wants the whole document, not just the quote, to see what the
+quote leaves out. So the Sources page shows each seed's full text with every quoted passage
+marked and numbered, and a list under it saying which records each mark supports.
+
+Everything a source or a record contains is data, not markup: every fragment goes through
+``html.escape`` before it is wrapped in our own tags, so a quote containing ``<script>`` or
+``<b>`` shows those characters literally. The page renders the result with ``st.html`` (no
+Markdown pass, so ``*``, ``_``, ``$`` and ``:emoji:`` in a document stay as written; DOMPurify
+behind it is a second line of defence, not the first).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from dashboard import filters
+from dashboard.chart_spec import coverage_text
+from dashboard.dates import parse_date
+from dashboard.quotes import find_quote
+from dashboard.theme import ACTION_LABELS, MUTED_COLOR
+
+FACT_TABLES: tuple[str, ...] = ("events", "designations", "estimates")
+ID_COLUMNS: dict[str, str] = {
+    "events": "event_id",
+    "designations": "designation_id",
+    "estimates": "estimate_id",
+}
+TABLE_NOUNS: dict[str, tuple[str, str]] = {
+    "events": ("event", "events"),
+    "designations": ("designation step", "designation steps"),
+    "estimates": ("estimate", "estimates"),
+}
+BASIS_WORDS: dict[str, str] = {
+    "stated": "stated in the source",
+    "inferred": "inferred from the source",
+    "external": "from outside the source",
+}
+HIGHLIGHT_COLOR = "#FFE08A"  # a pale amber mark: legible under every palette colour-vision type
+
+
+# ---- locating quotes -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QuoteRef:
+    """A record that quotes a source: which table, which row, the quote, and what it claims."""
+
+    record_id: str
+    table: str
+    quote: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One marked passage (original offsets, end exclusive) and every record quoting it."""
+
+    number: int
+    start: int
+    end: int
+    refs: tuple[QuoteRef, ...]
+
+    @property
+    def record_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ref.record_id for ref in self.refs))
+
+
+@dataclass(frozen=True)
+class Located:
+    highlights: tuple[Highlight, ...]
+    missing: tuple[QuoteRef, ...]  # quotes not found in the text (the validator should prevent)
+
+
+Finder = Callable[[str, str], "tuple[int, int] | None"]
+
+
+def locate(text: str, refs: Iterable[QuoteRef], finder: Finder = find_quote) -> Located:
+    """Find every quote in ``text`` and merge overlapping spans into numbered highlights.
+
+    Quotes overlap often (one sentence supports an estimate, a clause of it an event), and
+    nested marks would be unreadable, so overlapping spans become one mark listing all their
+    records. Spans that merely touch stay separate: they are different passages.
+    """
+    found: list[tuple[int, int, QuoteRef]] = []
+    missing: list[QuoteRef] = []
+    for ref in refs:
+        span = finder(ref.quote, text) if ref.quote.strip() else None
+        if span is None or span[0] >= span[1]:
+            missing.append(ref)
+        else:
+            found.append((span[0], span[1], ref))
+    found.sort(key=lambda item: (item[0], item[1], item[2].table, item[2].record_id))
+    merged: list[tuple[int, int, list[QuoteRef]]] = []
+    for start, end, ref in found:
+        if merged and start < merged[-1][1]:
+            last_start, last_end, last_refs = merged[-1]
+            merged[-1] = (last_start, max(last_end, end), [*last_refs, ref])
+        else:
+            merged.append((start, end, [ref]))
+    highlights = tuple(
+        Highlight(number, start, end, tuple(refs))
+        for number, (start, end, refs) in enumerate(merged, start=1)
+    )
+    return Located(highlights, tuple(missing))
+
+
+# ---- rendering (escaped HTML) --------------------------------------------------------------------
+def anchor_prefix(source_id: str) -> str:
+    """An HTML id prefix from a source id (slugs already, but never trust data in markup)."""
+    return "src-" + re.sub(r"[^a-z0-9-]", "-", source_id.lower())
+
+
+def _esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def highlighted_html(text: str, located: Located, prefix: str) -> str:
+    """The document as escaped HTML, each highlight a numbered ``<mark>`` linking to its records.
+
+    Whitespace is kept as written (``pre-wrap``), so the text reads as the seed file does.
+    """
+    parts: list[str] = [
+        f'<div class="source-text" style="white-space:pre-wrap;line-height:1.6;'
+        f"font-size:0.95rem;border-left:3px solid {MUTED_COLOR};padding:0.25rem 0 0.25rem 1rem;"
+        'margin:0.5rem 0 1rem 0">'
+    ]
+    position = 0
+    for light in located.highlights:
+        parts.append(_esc(text[position : light.start]))
+        ids = ", ".join(light.record_ids)
+        parts.append(
+            f'<mark id="{prefix}-h{light.number}" title="{_esc(ids)}" '
+            f'style="background:{HIGHLIGHT_COLOR};padding:0 1px">'
+            f"{_esc(text[light.start : light.end])}</mark>"
+            f'<sup><a href="#{prefix}-r{light.number}" title="{_esc(ids)}" '
+            f'style="text-decoration:none">[{light.number}]</a></sup>'
+        )
+        position = light.end
+    parts.append(_esc(text[position:]))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def records_html(located: Located, prefix: str) -> str:
+    """The list under a document: for each mark, the records it supports and what they say."""
+    items: list[str] = []
+    for light in located.highlights:
+        rows = "".join(_record_line(ref) for ref in light.refs)
+        items.append(
+            f'<li id="{prefix}-r{light.number}" style="margin-bottom:0.4rem">'
+            f'<a href="#{prefix}-h{light.number}" style="text-decoration:none">'
+            f"<strong>[{light.number}]</strong></a>"
+            f'<ul style="margin:0.1rem 0 0 0">{rows}</ul></li>'
+        )
+    for ref in located.missing:
+        items.append(
+            '<li style="margin-bottom:0.4rem"><strong>[not found in the text]</strong>'
+            f'<ul style="margin:0.1rem 0 0 0">{_record_line(ref)}</ul></li>'
+        )
+    if not items:
+        return ""
+    return (
+        '<ol class="source-records" style="list-style:none;padding-left:0;font-size:0.9rem">'
+        + "".join(items)
+        + "</ol>"
+    )
+
+
+def _record_line(ref: QuoteRef) -> str:
+    noun = TABLE_NOUNS.get(ref.table, (ref.table, ref.table))[0]
+    summary = f" {_esc(ref.summary)}." if ref.summary else ""
+    return (
+        f"<li><code>{_esc(ref.record_id)}</code> "
+        f'<span style="color:{MUTED_COLOR}">({_esc(noun)})</span>{summary} '
+        f'<span style="font-style:italic">{_esc(ref.quote)}</span></li>'
+    )
+
+
+def safe_url(url: object) -> str | None:
+    """An http(s) URL fit for an ``href``, or None: a ``javascript:`` link is not a source."""
+    text = str(url or "").strip()
+    return text if re.match(r"https?://", text, flags=re.IGNORECASE) else None
+
+
+def link_html(url: object) -> str:
+    """The URL as a visible plain link (the address itself is the label), or escaped text."""
+    target = safe_url(url)
+    if target is None:
+        return _esc(url)
+    return f'<a href="{_esc(target)}" target="_blank" rel="noopener noreferrer">{_esc(target)}</a>'
+
+
+# ---- record summaries ----------------------------------------------------------------------------
+def record_summary(table: str, row: Mapping[str, Any]) -> str:
+    """What a record claims, in a few words, so the list under a document reads on its own."""
+
+    def get(key: str) -> str:
+        value = row.get(key, "")
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+    if table == "events":
+        date = get("date")
+        return f"{get('title')}" + (f" ({format_date(date)})" if date else " (undated)")
+    if table == "designations":
+        action = ACTION_LABELS.get(get("action"), get("action")).lower()
+        date = get("date")
+        when = f", {format_date(date)}" if date else ", undated"
+        who = get("jurisdiction_name") or get("jurisdiction_id")
+        target = get("target_name") or get("target_id")
+        return f"{who}: {target} {action}{when}"
+    if table == "estimates":
+        claimant = get("claimant_name") or get("claimant_id")
+        value = get("value_text") or _bounds_text(get("value_low"), get("value_high"))
+        metric = get("metric").replace("_", " ")
+        subject = get("subject_name") or get("subject_id")
+        as_of = get("as_of")
+        when = f", as of {format_date(as_of)}" if as_of else ""
+        return f"{claimant}: {value} {metric} ({subject}){when}"
+    return ""
+
+
+def _bounds_text(low: str, high: str) -> str:
+    if low and high and low != high:
+        return f"{low}–{high}"
+    return low or high or "?"
+
+
+def format_date(text: str) -> str:
+    """``2024-06`` as "Jun 2024", ``2024-06-03`` as "3 Jun 2024": the precision the data has."""
+    try:
+        value = parse_date(text)
+    except ValueError:
+        return text
+    if value.precision == "year":
+        return f"{value.start.year}"
+    if value.precision == "month":
+        return f"{value.start:%b %Y}"
+    return f"{value.start.day} {value.start:%b %Y}"
+
+
+# ---- one view per source -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EvidenceRow:
+    """A record of an external source: what it says, in our words (no quote is possible)."""
+
+    record_id: str
+    table: str
+    summary: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """Everything the Sources page shows about one source, computed without Streamlit."""
+
+    source_id: str
+    kind: str  # "seed" | "external"
+    label: str
+    title: str
+    outlet: str
+    author: str
+    url: str
+    accessed: str
+    language: str
+    published: str
+    published_basis: str
+    notes: str
+    counts: Mapping[str, int]  # fact table -> records shown under the filters
+    hidden: int  # this source's records the filters hide
+    text_html: str = ""
+    records_html: str = ""
+    located: Located | None = None
+    evidence: tuple[EvidenceRow, ...] = field(default_factory=tuple)
+
+    @property
+    def anchor(self) -> str:
+        return anchor_prefix(self.source_id)
+
+    @property
+    def shown(self) -> int:
+        return sum(self.counts.values())
+
+    def published_text(self) -> str:
+        """ "Jun 2024 (inferred from the text)" or "date unknown"."""
+        if not self.published:
+            return "date unknown"
+        basis = BASIS_WORDS.get(self.published_basis, self.published_basis)
+        return f"{format_date(self.published)} ({basis})" if basis else format_date(self.published)
+
+    def counts_text(self) -> str:
+        parts = []
+        for table in FACT_TABLES:
+            count = self.counts.get(table, 0)
+            one, many = TABLE_NOUNS[table]
+            parts.append(f"{count} {one if count == 1 else many}")
+        text = ", ".join(parts)
+        if self.hidden:
+            text += f" ({self.hidden} more hidden by the filters)"
+        return text
+
+    def metadata_html(self) -> str:
+        """Title, outlet, author, publication date and its basis, notes, URL: all escaped."""
+        rows = [
+            ("Title", _esc(self.title) or "not recorded"),
+            ("Outlet", _esc(self.outlet) or "not stated"),
+            ("Author", _esc(self.author) or "not stated"),
+            ("Published", _esc(self.published_text())),
+        ]
+        if self.url:
+            rows.append(("URL", link_html(self.url)))
+        if self.accessed:
+            rows.append(("Accessed", _esc(format_date(self.accessed))))
+        if self.language:
+            rows.append(("Language", _esc(self.language)))
+        rows.append(("Source id", f"<code>{_esc(self.source_id)}</code>"))
+        if self.notes:
+            rows.append(("Date basis and notes", _esc(self.notes)))
+        cells = "".join(
+            f'<tr><th style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;'
+            f'white-space:nowrap;color:{MUTED_COLOR};font-weight:normal">{name}</th>'
+            f'<td style="padding:2px 0">{value}</td></tr>'
+            for name, value in rows
+        )
+        return f'<table class="source-meta" style="border:none;font-size:0.9rem">{cells}</table>'
+
+    def evidence_html(self) -> str:
+        """An external source's records with our summary of what the source reports."""
+        if not self.evidence:
+            return ""
+        items = "".join(
+            f"<li><code>{_esc(row.record_id)}</code> "
+            f'<span style="color:{MUTED_COLOR}">'
+            f"({_esc(TABLE_NOUNS.get(row.table, (row.table,))[0])})</span> "
+            f"{_esc(row.summary)}. <i>Evidence:</i> {_esc(row.evidence)}</li>"
+            for row in self.evidence
+        )
+        return f'<ul class="source-evidence" style="font-size:0.9rem">{items}</ul>'
+
+
+def filtered_tables(ds: Any, state: filters.FilterState) -> dict[str, pd.DataFrame]:
+    """The three fact tables as the reader's filters leave them."""
+    return {
+        "events": filters.apply(ds.events, state, filters.EVENT_COLUMNS),
+        "designations": filters.apply(ds.designations, state, filters.DESIGNATION_COLUMNS),
+        "estimates": filters.apply(ds.estimates, state, filters.ESTIMATE_COLUMNS),
+    }
+
+
+def record_counts(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Records per source and table (sources as index, one column per fact table)."""
+    counts = {
+        table: frame["source_id"].value_counts() if len(frame) else pd.Series(dtype="int64")
+        for table, frame in tables.items()
+    }
+    out = pd.DataFrame(counts).fillna(0).astype(int)
+    for table in FACT_TABLES:
+        if table not in out.columns:
+            out[table] = 0
+    return out[list(FACT_TABLES)]
+
+
+def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
+    """One view per source the filters let through: seeds first, then external sources.
+
+    A seed's highlights are the quotes of the records the filters keep, so the marks always
+    match what the other pages are showing; the count of hidden records says what is missing.
+    """
+    sources = filters.apply_sources(ds.sources, state)
+    order = sources.assign(
+        _external=sources["kind"].ne("seed"),
+        _published=pd.to_datetime(sources["published_start"]),
+    ).sort_values(["_external", "_published", "source_id"], na_position="last")
+    shown_tables = filtered_tables(ds, state)
+    all_counts = record_counts({t: getattr(ds, t) for t in FACT_TABLES})
+    shown_counts = record_counts(shown_tables)
+    by_source = _records_by_source(shown_tables)
+    views: list[SourceView] = []
+    for row in order.to_dict("records"):
+        source_id = str(row["source_id"])
+        counts = {
+            t: int(shown_counts.at[source_id, t]) if source_id in shown_counts.index else 0
+            for t in FACT_TABLES
+        }
+        total = int(all_counts.loc[source_id].sum()) if source_id in all_counts.index else 0
+        own = {t: by_source[t].get(source_id, []) for t in FACT_TABLES}
+        base = {
+            "source_id": source_id,
+            "kind": str(row.get("kind") or ""),
+            "label": _text(row.get("label")) or source_id,
+            "title": _text(row.get("title")),
+            "outlet": _text(row.get("outlet")),
+            "author": _text(row.get("author")),
+            "url": _text(row.get("url")),
+            "accessed": _text(row.get("accessed")),
+            "language": _text(row.get("language")),
+            "published": _text(row.get("published")),
+            "published_basis": _text(row.get("published_basis")),
+            "notes": _text(row.get("notes")),
+            "counts": counts,
+            "hidden": total - sum(counts.values()),
+        }
+        text = ds.seed_texts.get(source_id) if row.get("kind") == "seed" else None
+        if text is not None:
+            refs = [
+                QuoteRef(str(r[ID_COLUMNS[t]]), t, _text(r.get("quote")), record_summary(t, r))
+                for t, records in own.items()
+                for r in records
+            ]
+            located = locate(text, refs)
+            prefix = anchor_prefix(source_id)
+            views.append(
+                SourceView(
+                    **base,
+                    text_html=highlighted_html(text, located, prefix),
+                    records_html=records_html(located, prefix),
+                    located=located,
+                )
+            )
+        else:
+            evidence = tuple(
+                EvidenceRow(
+                    str(r[ID_COLUMNS[t]]), t, record_summary(t, r), _text(r.get("evidence"))
+                )
+                for t, records in own.items()
+                for r in records
+            )
+            views.append(SourceView(**base, evidence=evidence))
+    return views
+
+
+# What a record summary and the evidence list read; converting only these keeps a page run fast.
+_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "source_id", "quote", "evidence", "title", "date", "action", "jurisdiction_id",
+    "jurisdiction_name", "target_id", "target_name", "claimant_id", "claimant_name", "value_text",
+    "value_low", "value_high", "metric", "subject_id", "subject_name", "as_of",
+)  # fmt: skip
+
+
+def _records_by_source(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, list[dict]]]:
+    """Each table's rows as dicts, bucketed by source id: one conversion per table."""
+    out: dict[str, dict[str, list[dict]]] = {}
+    for table in FACT_TABLES:
+        frame = tables[table]
+        wanted = [ID_COLUMNS[table], *(c for c in _SUMMARY_COLUMNS if c in frame.columns)]
+        buckets: dict[str, list[dict]] = {}
+        for record in frame[wanted].to_dict("records"):
+            buckets.setdefault(str(record["source_id"]), []).append(record)
+        out[table] = buckets
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    return str(value)
+
+
+def sources_table(views: Iterable[SourceView]) -> pd.DataFrame:
+    """One row per source shown: the at-a-glance index above the documents."""
+    rows = [
+        {
+            "Source": view.label,
+            "Kind": "Seed document" if view.kind == "seed" else "External",
+            "Outlet": view.outlet,
+            "Published": view.published_text(),
+            "Events": view.counts.get("events", 0),
+            "Designation steps": view.counts.get("designations", 0),
+            "Estimates": view.counts.get("estimates", 0),
+            "Source id": view.source_id,
+        }
+        for view in views
+    ]
+    columns = [
+        "Source",
+        "Kind",
+        "Outlet",
+        "Published",
+        "Events",
+        "Designation steps",
+        "Estimates",
+        "Source id",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def coverage_line(ds: Any, views: Iterable[SourceView], known_as_of: object = None) -> str:
+    """The coverage stamp for the sources in view (seed and external counted apart)."""
+    views = list(views)
+    seeds = sum(view.kind == "seed" for view in views)
+    text = coverage_text(ds.sources, [view.source_id for view in views], known_as_of)
+    return (
+        f"{len(views)} {'source' if len(views) == 1 else 'sources'} shown "
+        f"({seeds} seed, {len(views) - seeds} external). {text}."
+    )

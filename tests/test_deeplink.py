@@ -1,0 +1,193 @@
+"""Deep links: a copied URL opens the same page with the same filters, junk is named and dropped,
+and the filters follow the reader from page to page (AppTest, no browser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard.filters import filter_options
+from dashboard.loader import load_dataset
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+KABULNOW = "001-8b132ec3de4e0615"
+ALL_PAGES = (
+    "pages/overview.py",
+    "pages/timeline.py",
+    "pages/map.py",
+    "pages/strength.py",
+    "pages/sources.py",
+    "pages/methodology.py",
+)
+# Pages that draw the filter sidebar (every finished page does; a placeholder may not yet).
+PAGES = tuple(p for p in ALL_PAGES if "ui.filters(" in (APP.parent / p).read_text(encoding="utf-8"))
+
+
+def test_the_evidence_pages_draw_the_filters() -> None:
+    assert {"pages/overview.py", "pages/sources.py", "pages/methodology.py"} <= set(PAGES)
+
+
+def open_link(page: str, **params: str) -> AppTest:
+    """What opening ``/<page>?<params>`` in a new tab does: a new session on that page."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page(page).run()
+
+
+def query(at: AppTest) -> dict[str, str]:
+    """The URL's query string after the run, one value per name."""
+    out: dict[str, str] = {}
+    for key, value in at.query_params.items():
+        out[key] = value[-1] if isinstance(value, list) else value
+    return out
+
+
+def widgets(at: AppTest) -> dict[str, object]:
+    side = at.sidebar
+    return {
+        "from": side.date_input(key="filter_date_from").value,
+        "to": side.date_input(key="filter_date_to").value,
+        "sources": side.multiselect(key="filter_sources").value,
+        "claimants": side.multiselect(key="filter_claimants").value,
+        "groups": side.multiselect(key="filter_groups").value,
+        "event_types": side.multiselect(key="filter_event_types").value,
+        "evidence": side.radio(key="filter_evidence").value,
+        "known_on": side.toggle(key="filter_known_on").value,
+    }
+
+
+def test_a_deep_link_lands_on_its_page_with_its_filters() -> None:
+    at = open_link("pages/sources.py", source=KABULNOW, **{"from": "2024-01-01"})
+    assert not at.exception
+    assert at.title[0].value == "Sources"
+    shown = widgets(at)
+    assert shown["sources"] == [KABULNOW]
+    assert shown["from"] == dt.date(2024, 1, 1)
+    assert shown["to"] is None and shown["evidence"] == "All sources"
+    assert query(at) == {"source": KABULNOW, "from": "2024-01-01"}
+    assert not at.warning
+    assert [tab.label for tab in at.tabs] == ["Seed documents (1)", "External sources (0)"]
+
+
+def test_every_page_opens_from_a_link_with_every_filter() -> None:
+    params = {
+        "from": "2023-01-01",
+        "to": "2024-12-31",
+        "source": f"{KABULNOW},ext-kun-uz-2024-09-06",
+        "claimant": "anatoly-sidorov",
+        "group": "isis-k,taliban",
+        "event_type": "meeting",
+        "known_as_of": "2024-12-31",
+        "evidence": "all",
+    }
+    for page in PAGES:
+        at = open_link(page, **params)
+        assert not at.exception, page
+        assert not at.warning, page
+        shown = widgets(at)
+        assert shown["groups"] == ["isis-k", "taliban"], page
+        assert shown["known_on"] is True, page
+        assert at.sidebar.date_input(key="filter_known_as_of").value == dt.date(2024, 12, 31)
+        expected = {k: v for k, v in params.items() if k != "evidence"}  # "all" is the default
+        assert query(at) == expected, page
+
+
+def test_junk_is_named_in_one_warning_and_dropped_from_the_url() -> None:
+    at = open_link(
+        "pages/overview.py",
+        source=f"{KABULNOW},no-such-source",
+        to="2024-02-30",
+        group="taliban",
+        utm_campaign="x",
+        evidence="verbatim",
+    )
+    assert not at.exception
+    assert len(at.warning) == 1
+    notice = at.warning[0].value
+    for named in (
+        "source=no-such-source",
+        "unknown source id",
+        "to=2024-02-30",
+        "not a date",
+        "utm_campaign=x",
+        "unknown parameter",
+        "evidence=verbatim",
+    ):
+        assert named in notice, named
+    assert query(at) == {"source": KABULNOW, "group": "taliban"}
+    assert widgets(at)["sources"] == [KABULNOW]
+    assert len(at.metric) == 4  # the page still renders
+    # shown once: the next run (any interaction) no longer repeats it
+    at.run()
+    assert not at.warning
+
+
+def test_from_after_to_in_a_link_keeps_the_to_date() -> None:
+    at = open_link("pages/overview.py", **{"from": "2025-01-01", "to": "2024-01-01"})
+    assert "after the to-date" in at.warning[0].value
+    assert widgets(at)["from"] is None and widgets(at)["to"] == dt.date(2024, 1, 1)
+    assert query(at) == {"to": "2024-01-01"}
+
+
+def test_filters_follow_the_reader_across_pages() -> None:
+    at = open_link("pages/overview.py")
+    at.sidebar.multiselect(key="filter_claimants").set_value(["andrey-serenko"]).run()
+    at.sidebar.radio(key="filter_evidence").set_value("Seed documents only").run()
+    assert query(at) == {"claimant": "andrey-serenko", "evidence": "seed"}
+    for page in PAGES[1:]:
+        # the browser clears the query string on navigation: the page must restore it
+        at.query_params.clear()
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert widgets(at)["claimants"] == ["andrey-serenko"], page
+        assert widgets(at)["evidence"] == "Seed documents only", page
+        assert query(at) == {"claimant": "andrey-serenko", "evidence": "seed"}, page
+    at.switch_page("pages/sources.py").run()
+    assert [tab.label for tab in at.tabs][1] == "External sources (0)"
+
+
+def test_a_later_change_on_another_page_replaces_the_link_state() -> None:
+    at = open_link("pages/sources.py", source=KABULNOW)
+    at.sidebar.multiselect(key="filter_sources").set_value([]).run()
+    assert query(at) == {}
+    at.switch_page("pages/overview.py").run()
+    assert widgets(at)["sources"] == []
+    assert query(at) == {}
+
+
+def test_reset_clears_every_filter_and_the_url() -> None:
+    at = open_link("pages/sources.py", source=KABULNOW, evidence="seed", group="taliban")
+    assert at.sidebar.button(key="filter_reset").disabled is False
+    at.sidebar.button(key="filter_reset").click().run()
+    assert query(at) == {}
+    shown = widgets(at)
+    assert shown["sources"] == [] and shown["groups"] == []
+    assert shown["evidence"] == "All sources"
+    assert at.sidebar.button(key="filter_reset").disabled is True
+
+
+def test_known_as_of_toggle_and_date() -> None:
+    at = open_link("pages/sources.py")
+    assert "filter_known_as_of" not in {d.key for d in at.sidebar.date_input}
+    at.sidebar.toggle(key="filter_known_on").set_value(True).run()
+    picker = at.sidebar.date_input(key="filter_known_as_of")
+    newest = filter_options(load_dataset()).last_published
+    assert picker.value == newest  # the newest source's date: everything is still known
+    picker.set_value(dt.date(2024, 6, 30)).run()
+    assert query(at) == {"known_as_of": "2024-06-30"}
+    ids = set(at.dataframe[0].value["Source id"])
+    assert "003-d769d6b22a385456" not in ids and KABULNOW in ids
+    at.sidebar.toggle(key="filter_known_on").set_value(False).run()
+    assert query(at) == {}
+
+
+def test_a_from_date_after_the_to_date_in_the_sidebar_clears_the_other() -> None:
+    at = open_link("pages/overview.py", to="2024-01-01")
+    at.sidebar.date_input(key="filter_date_from").set_value(dt.date(2024, 6, 1)).run()
+    assert widgets(at)["from"] == dt.date(2024, 6, 1)
+    assert widgets(at)["to"] is None
+    assert query(at) == {"from": "2024-06-01"}
+    assert any("cleared" in c.value for c in at.sidebar.caption)

@@ -1,0 +1,28 @@
+"""AppTest: the Methodology page renders docs/methodology.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def test_methodology_renders_the_document() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception
+    document = (APP.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
+    shown = "\n".join(m.value for m in at.markdown)
+    assert document.strip() in shown
+    assert "# Methodology" in shown
+
+
+def test_methodology_keeps_the_filters() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["evidence"] = "seed"
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception
+    assert at.sidebar.radio(key="filter_evidence").value == "Seed documents only"
+    assert at.query_params["evidence"] == ["seed"] or at.query_params["evidence"] == "seed"

@@ -1,0 +1,56 @@
+"""AppTest: the Overview page shows the headline findings, with sources and links, filtered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def open_overview(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page("pages/overview.py").run()
+
+
+def page_links(at: AppTest) -> list[tuple[str, str]]:
+    return [(el.proto.page, el.proto.label) for el in at.get("page_link")]
+
+
+def test_overview_shows_four_findings_with_sources_and_links() -> None:
+    at = open_overview()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["ISIS-K strength: how far the claims differ"] == "at least 3.8×"
+    assert metrics["Border province named most"] == "Badakhshan"
+    assert metrics["Delisted the Taliban or suspended the ban"] == "3 states"
+    assert len(metrics) == 4
+    captions = [c.value for c in at.caption]
+    assert sum("Sources" in c for c in captions) == 4
+    links = page_links(at)
+    assert {label for _, label in links} >= {
+        "Open Designations timeline",
+        "Open Militant strength claims",
+        "Open Northern Afghanistan map",
+        "Open Sources",
+    }
+    assert not at.warning
+
+
+def test_overview_follows_the_filters_and_says_so() -> None:
+    at = open_overview(evidence="seed", known_as_of="2024-06-30")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Delisted the Taliban or suspended the ban"] != "3 states"
+    assert any("known as of 2024" in i.value for i in at.info)
+    assert any("seed documents only" in i.value for i in at.info)
+
+
+def test_detail_links_carry_the_filters() -> None:
+    at = open_overview(source="001-8b132ec3de4e0615")
+    links = [el for el in at.get("page_link") if "timeline" in el.proto.page]
+    assert links
+    assert "source=001-8b132ec3de4e0615" in links[0].proto.query_string
