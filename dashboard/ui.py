@@ -24,8 +24,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # ---- dataset -----------------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def _cached_dataset(data_dir: str | None) -> Dataset:
-    return load_dataset(Path(data_dir) if data_dir else None)
+def _cached_dataset(data_dir: str | None, seeds_dir: str | None = None) -> Dataset:
+    return load_dataset(
+        Path(data_dir) if data_dir else None, Path(seeds_dir) if seeds_dir else None
+    )
 
 
 def dataset() -> Dataset:
@@ -33,8 +35,9 @@ def dataset() -> Dataset:
     import os
 
     data_dir = os.environ.get("DASHBOARD_DATA_DIR") or None
+    seeds_dir = os.environ.get("DASHBOARD_SEEDS_DIR") or None  # default: the repo's seeds/
     try:
-        return _cached_dataset(data_dir)
+        return _cached_dataset(data_dir, seeds_dir)
     except DataInvalid as invalid:
         st.error(
             "The dataset did not pass validation, so the dashboard is not showing it. "

@@ -1,9 +1,94 @@
-"""Placeholder: this page is being built."""
+"""Designations timeline: who has taken the Taliban off its terrorist list, and when.
+
+The answer in one sentence, then one swimlane per jurisdiction with every reported step (listed,
+delisting considered, delisted, ban suspended, relisted), a plain status table for readers who
+skip charts, the period the sources cover, and the key events around the delistings. Every mark
+leads to its rows: hover for sources and quotes, click for the records, or open the tables.
+Everything is computed in dashboard/timeline*.py; data text is shown as text, never as markup.
+"""
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import timeline, ui
+from dashboard import timeline_data as data
+from dashboard.chart_spec import ChartSpec
 
 ds = ui.dataset()
-st.title("Timeline")
-st.info("This page is under construction.")
+state = ui.filters(ds)
+
+st.title("Who has taken the Taliban off its terrorist list?")
+designations = data.designations_in_view(ds.designations, state)
+st.markdown(f"**{ui.plain(data.lede(designations))}**")
+st.caption(ui.plain(data.coverage(ds, state)))
+if not state.is_default():
+    st.info(
+        f"Filtered: {ui.plain(state.describe(ui.filter_labels(ds)))}", icon=":material/filter_alt:"
+    )
+
+
+def show_chart(spec: ChartSpec, key: str) -> list[dict]:
+    """The chart, a PNG button sized for a slide, and the points the reader clicked."""
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": spec.chart_id,
+            "width": 1280,
+            "height": spec.figure.layout.height,
+            "scale": 2,
+        },
+    }
+    event = st.plotly_chart(
+        spec.figure,
+        width="stretch",
+        theme=None,
+        config=config,
+        key=key,
+        on_select="rerun",
+        selection_mode="points",
+    )
+    st.caption(ui.plain(spec.caption))
+    return list(event.selection.points) if event and event.selection else []
+
+
+steps = timeline.build_designation_timeline(ds, state)
+clicked = show_chart(steps, "timeline_designations")
+picked = data.selected_records(steps.rows, clicked)
+if not picked.empty:
+    st.markdown("**Records of the selected mark**")
+    st.dataframe(data.for_display(picked), hide_index=True, width="stretch")
+with st.expander(f"Records behind this chart ({len(steps.rows)})"):
+    st.dataframe(data.for_display(steps.rows), hide_index=True, width="stretch")
+
+undated = data.undated_designations(designations)
+if not undated.empty:
+    st.markdown("**Undated reports** (counted in the status table, not drawn at an invented date)")
+    st.dataframe(undated, hide_index=True, width="stretch")
+
+st.subheader("Status by jurisdiction")
+st.caption(
+    "The latest step each jurisdiction took in the records in view, with every date the "
+    "sources give for it. The last record is not today's status: see the coverage line."
+)
+st.dataframe(data.status_by_jurisdiction(designations), hide_index=True, width="stretch")
+st.markdown(ui.plain(data.coverage(ds, state)))
+
+st.subheader("Key events")
+st.caption(
+    "The takeover, meetings, attacks, arrests and prosecutions, diplomatic steps and "
+    "infrastructure around the delistings. Choose event types under Filters › Event types "
+    "in the sidebar."
+)
+events = timeline.build_event_timeline(ds, state)
+clicked_events = show_chart(events, "timeline_events")
+picked_events = data.selected_records(events.rows, clicked_events)
+if not picked_events.empty:
+    st.markdown("**Records of the selected event**")
+    st.dataframe(data.for_display(picked_events), hide_index=True, width="stretch")
+with st.expander(f"Records behind this chart ({len(events.rows)})"):
+    st.dataframe(data.for_display(events.rows), hide_index=True, width="stretch")
+
+undated_events = data.undated_events(data.events_in_view(ds.events, state))
+if not undated_events.empty:
+    st.markdown("**Undated events** (reported without a date, so not drawn)")
+    st.dataframe(undated_events, hide_index=True, width="stretch")

@@ -1,0 +1,559 @@
+"""Drawing swimlane timelines: lanes, spans for imprecise dates, a broken axis, legends.
+
+Shared by the designations chart and the key-events chart (``dashboard.timeline``), which only
+decide what each mark looks like. Rules that keep the charts honest live here:
+- a year- or month-precise date is a bar over the whole period with the symbol in its middle,
+  never a point on the 1st; a day is a point;
+- marks that would overlap in a lane go on a second row of that lane instead of hiding each
+  other (the lane grows);
+- when the records leave a long empty stretch (listings of 2003-2006, then delistings from
+  2023), the axis is broken into panels, marked as such, so the recent steps are not squeezed
+  into a sliver; each panel keeps a true date scale.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.theme import GRID_COLOR, MUTED_COLOR, TEXT_COLOR, base_layout
+from dashboard.timeline_marks import Mark
+
+# A gap longer than this with no record splits the axis into panels.
+BREAK_GAP = pd.Timedelta(days=5 * 365)
+MIN_PANEL_SHARE = 0.2
+# Rough width of the plot area (without lane names and legend) in a browser column of about
+# 950 px, used only to keep labels of neighbouring marks from colliding; a 1280 px slide export
+# has more room.
+PLOT_WIDTH_PX = 640
+CHAR_PX = 7.0
+MARKER_PX = 14
+SPAN_WIDTH_PX = 11
+RING_COLOR = MUTED_COLOR
+DISPUTE_COLOR = "#6e7781"
+LABEL_OVERRUN_PX = 24
+RING_PX = 9  # the seed ring's diameter beyond the symbol's
+LANE_GAP = 0.3  # blank space between lanes, in rows
+LEGEND_ROW_PX = 20
+TITLE_GAP_PX = 30  # plotly measures a two-line title from its first line
+LANE_CHAR_PX = 8.6  # width of a character of a lane name (13 px bold)
+BRACKET_DROP = 0.42  # how far below a row the "dates disagree" bracket runs
+
+
+@dataclass(frozen=True, eq=False)
+class Styled:
+    """A mark with its look decided: the chart builder's answer to "how is this drawn?"."""
+
+    mark: Mark
+    group: str  # trace group (one colour): a jurisdiction's name, or "events"
+    color: str
+    symbol: str  # plotly symbol name, basis suffix included
+    text: str  # label right of the symbol ("×3")
+    hover: str  # hover text, already escaped (see ``hover_text``)
+    record_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A legend-only trace explaining a symbol, fill, ring or line style."""
+
+    group: str  # legend group title, e.g. "Step"
+    name: str
+    symbol: str = "circle"
+    color: str = MUTED_COLOR
+    size: int = 12
+    line: str = ""  # "solid" | "dot": a line entry instead of a marker
+    width: int = 2
+
+
+def esc(text: object) -> str:
+    """Data text for hover labels: shown literally (Plotly reads a subset of HTML)."""
+    return html.escape(str(text), quote=False)
+
+
+def wrapped(text: object, width: int = 90) -> str:
+    """Escaped and wrapped for a hover label (which does not wrap by itself)."""
+    lines = textwrap.wrap(str(text), width=width) or [""]
+    return "<br>".join(esc(line) for line in lines)
+
+
+def hover_text(title: str, lines: Iterable[str]) -> str:
+    """A hover label: a bold title (escaped here) and pre-escaped lines."""
+    return "<br>".join([f"<b>{esc(title)}</b>", *lines])
+
+
+# ---- panels (broken axis) ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Panel:
+    start: pd.Timestamp  # the axis range, padded
+    end: pd.Timestamp
+    marks: int
+
+    @property
+    def days(self) -> float:
+        return (self.end - self.start) / pd.Timedelta(days=1)
+
+
+def split_panels(marks: Sequence[Mark], gap: pd.Timedelta = BREAK_GAP) -> list[Panel]:
+    """Date ranges to draw, one per cluster of marks separated by more than ``gap``."""
+    if not marks:
+        return []
+    ordered = sorted(marks, key=lambda m: (m.start, m.end))
+    clusters: list[list[Mark]] = [[ordered[0]]]
+    reach = ordered[0].end
+    for mark in ordered[1:]:
+        if mark.start - reach > gap:
+            clusters.append([mark])
+        else:
+            clusters[-1].append(mark)
+        reach = max(reach, mark.end)
+    panels = []
+    for cluster in clusters:
+        first = min(m.start for m in cluster)
+        last = max(m.end for m in cluster)
+        days = max((last - first) / pd.Timedelta(days=1), 1.0)
+        left = pd.Timedelta(days=max(0.04 * days, 75))
+        right = pd.Timedelta(days=max(0.14 * days, 200))
+        panels.append(Panel(first - left, last + right, len(cluster)))
+    return panels
+
+
+def panel_shares(panels: Sequence[Panel]) -> list[float]:
+    """Column widths: by how many marks each panel holds, never too narrow to read."""
+    if len(panels) == 1:
+        return [1.0]
+    total = sum(p.marks for p in panels)
+    raw = [max(MIN_PANEL_SHARE, p.marks / total) for p in panels]
+    return [r / sum(raw) for r in raw]
+
+
+def panel_of(mark: Mark, panels: Sequence[Panel]) -> int:
+    for number, panel in enumerate(panels):
+        if panel.start <= mark.start and mark.end <= panel.end:
+            return number
+    return len(panels) - 1
+
+
+# ---- lanes ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LaneLayout:
+    y: dict[int, float]  # id(styled) -> y
+    text_position: dict[int, str]  # id(styled) -> "middle right" or, near the edge, "middle left"
+    centres: dict[str, float]  # lane id -> y of its label
+    bounds: list[float]  # y of the separators between lanes
+    extent: float  # y just past the last row
+
+
+def pack_lanes(
+    styled: Sequence[Styled],
+    lanes: Sequence[str],
+    panels: Sequence[Panel],
+    shares: Sequence[float],
+    marker_px: int = MARKER_PX,
+) -> LaneLayout:
+    """Give each mark a y: its lane, and a second (third...) row where it would collide.
+
+    A mark occupies its date span plus its symbol and label (estimated in days from the
+    panel's scale); a label that would run past the panel's end goes left of the symbol.
+    """
+    y: dict[int, float] = {}
+    position: dict[int, str] = {}
+    centres: dict[str, float] = {}
+    bounds: list[float] = []
+    top = 0.0
+    day = pd.Timedelta(days=1)
+    for lane in lanes:
+        rows_end: list[list[float]] = []  # per sub-row, per panel: the last occupied day
+        members = sorted(
+            (s for s in styled if s.mark.lane == lane), key=lambda s: (s.mark.start, s.mark.end)
+        )
+        for item in members:
+            number = panel_of(item.mark, panels)
+            panel = panels[number]
+            per_px = panel.days / (PLOT_WIDTH_PX * shares[number])
+            start = (item.mark.start - panel.start) / day
+            end = (item.mark.end - panel.start) / day
+            mid = (item.mark.mid - panel.start) / day
+            label = (CHAR_PX * (len(item.text) + 1)) * per_px if item.text else 0.0
+            half = marker_px * per_px
+            # A label may run a little past the panel's end (into the gap before the legend).
+            over_right = mid + half + label - panel.days - LABEL_OVERRUN_PX * per_px
+            over_left = label + half - mid
+            if over_right > 0 and over_left < over_right:
+                position[id(item)] = "middle left"
+                left, right = min(start, mid - half - label), max(end, mid + half)
+            else:
+                position[id(item)] = "middle right"
+                left, right = min(start, mid - half), max(end, mid + half + label)
+            for row, ends in enumerate(rows_end):
+                if ends[number] < left:
+                    ends[number] = right
+                    y[id(item)] = top + row
+                    break
+            else:
+                ends = [float("-inf")] * len(panels)
+                ends[number] = right
+                rows_end.append(ends)
+                y[id(item)] = top + len(rows_end) - 1
+        count = max(len(rows_end), 1)
+        centres[lane] = top + (count - 1) / 2
+        top += count
+        bounds.append(top - 0.5)
+        top += LANE_GAP
+    return LaneLayout(
+        y=y, text_position=position, centres=centres, bounds=bounds[:-1], extent=top - LANE_GAP
+    )
+
+
+# ---- the figure ----------------------------------------------------------------------------------
+def swimlane_figure(
+    styled: Sequence[Styled],
+    lanes: Sequence[tuple[str, str]],
+    *,
+    title: str,
+    subtitle: str = "",
+    source_text: str = "",
+    legend: Sequence[LegendEntry] = (),
+    lane_notes: dict[str, str] | None = None,
+    row_px: int = 34,
+    span_opacity: float = 0.35,
+    marker_px: int = MARKER_PX,
+) -> go.Figure:
+    """Lanes top to bottom (``lanes``: id and label), marks placed by date, titled.
+
+    ``title``, ``subtitle`` and ``source_text`` go to ``theme.base_layout`` as given (Plotly
+    reads them as HTML): escape data text first. Trace ``meta`` says what each trace is
+    (``role``: span, mark, ring, dispute, legend) and which records a mark stands for, so tests
+    and exports can check the drawing.
+    """
+    lane_notes = lane_notes or {}
+    lane_ids = [lane for lane, _ in lanes]
+    marks = [s.mark for s in styled]
+    panels = split_panels(marks) or [
+        Panel(pd.Timestamp("2000-01-01"), pd.Timestamp("2026-01-01"), 0)
+    ]
+    shares = panel_shares(panels)
+    layout = pack_lanes(styled, lane_ids, panels, shares, marker_px)
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        shared_yaxes=True,
+        column_widths=shares,
+        horizontal_spacing=0.03 if len(panels) > 1 else 0.0,
+    )
+    by_panel: dict[tuple[int, str], list[Styled]] = {}
+    for item in styled:
+        by_panel.setdefault((panel_of(item.mark, panels), item.group), []).append(item)
+    for (number, group), items in by_panel.items():
+        _add_group(fig, items, layout, number + 1, group, span_opacity, marker_px)
+    _add_disputes(fig, styled, layout, panels)
+    _add_legend(fig, legend)
+    _style_axes(fig, panels, shares, layout, lanes, lane_notes)
+    base_layout(fig, title=title, subtitle=subtitle, source_line=source_text)
+    # Room for the lane names: the browser does not always widen the margin for them.
+    longest = max((len(label) for _, label in lanes), default=0)
+    fig.update_layout(margin={"l": max(70, int(LANE_CHAR_PX * longest) + 24)})
+    margin = fig.layout.margin
+    plot_px = max(row_px * max(layout.extent + 0.5, 3), legend_height(legend))
+    height = int(margin.t + margin.b + plot_px)
+    fig.update_layout(
+        height=height,
+        # base_layout puts the title at 97% of the height: too close to the edge (and clipped)
+        # on a short chart or a shorter export; keep a fixed gap in pixels instead.
+        title={"y": 1, "yanchor": "top", "pad": {"t": TITLE_GAP_PX}},
+        showlegend=bool(legend),
+        legend={
+            "x": 1.01,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "font": {"size": 12},
+            "tracegroupgap": 10,
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
+        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
+        hovermode="closest",
+    )
+    return fig
+
+
+def legend_height(entries: Sequence[LegendEntry]) -> float:
+    """Pixels the legend needs, so a short chart is made tall enough not to cut it off."""
+    groups = len({entry.group for entry in entries})
+    return LEGEND_ROW_PX * len(entries) + (LEGEND_ROW_PX + 10) * groups
+
+
+def _add_group(
+    fig: go.Figure,
+    items: list[Styled],
+    layout: LaneLayout,
+    col: int,
+    group: str,
+    span_opacity: float,
+    marker_px: int,
+) -> None:
+    color = items[0].color
+    span_x: list[object] = []
+    span_y: list[object] = []
+    for item in items:
+        if item.mark.precision != "day":
+            span_x += [item.mark.start, item.mark.end + pd.Timedelta(hours=23, minutes=59), None]
+            span_y += [layout.y[id(item)]] * 2 + [None]
+    if span_x:
+        fig.add_trace(
+            go.Scatter(
+                x=span_x,
+                y=span_y,
+                mode="lines",
+                line={"color": color, "width": SPAN_WIDTH_PX},
+                opacity=span_opacity,
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"{group}: date spans",
+                meta={"role": "span", "group": group},
+            ),
+            row=1,
+            col=col,
+        )
+    ringed = [item for item in items if item.mark.has_seed]
+    if ringed:
+        fig.add_trace(
+            go.Scatter(
+                x=[item.mark.mid for item in ringed],
+                y=[layout.y[id(item)] for item in ringed],
+                mode="markers",
+                marker={
+                    "symbol": "circle-open",
+                    "size": marker_px + RING_PX,
+                    "color": RING_COLOR,
+                    "line": {"width": 1.3},
+                },
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"{group}: seed-backed",
+                meta={"role": "ring", "group": group},
+            ),
+            row=1,
+            col=col,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[item.mark.mid for item in items],
+            y=[layout.y[id(item)] for item in items],
+            mode="markers+text",
+            marker={
+                "symbol": [item.symbol for item in items],
+                "size": marker_px,
+                "color": color,
+                "line": {"width": 2, "color": color},
+            },
+            text=[_padded(item, layout) for item in items],
+            textposition=[layout.text_position[id(item)] for item in items],
+            textfont={"size": 12, "color": TEXT_COLOR},
+            hovertext=[item.hover for item in items],
+            hovertemplate="%{hovertext}<extra></extra>",
+            cliponaxis=False,
+            showlegend=False,
+            name=group,
+            customdata=[list(item.record_ids) for item in items],
+            meta={
+                "role": "mark",
+                "group": group,
+                "dates": [item.mark.label for item in items],
+                "precision": [item.mark.precision for item in items],
+                "sources": [item.mark.n_sources for item in items],
+                "records": [list(item.record_ids) for item in items],
+                "seed": [item.mark.has_seed for item in items],
+            },
+        ),
+        row=1,
+        col=col,
+    )
+
+
+def _padded(item: Styled, layout: LaneLayout) -> str:
+    """Keep a label clear of the seed ring drawn around its symbol."""
+    if not item.text or not item.mark.has_seed:
+        return item.text
+    pad = "\u2002"
+    return item.text + pad if layout.text_position[id(item)] == "middle left" else pad + item.text
+
+
+def _add_disputes(
+    fig: go.Figure, styled: Sequence[Styled], layout: LaneLayout, panels: Sequence[Panel]
+) -> None:
+    """A dotted line between marks of one step whose dates cannot both be true."""
+    by_key: dict[tuple[str, ...], list[Styled]] = {}
+    for item in styled:
+        if item.mark.disputed:
+            by_key.setdefault(item.mark.key, []).append(item)
+    for key, items in by_key.items():
+        items.sort(key=lambda s: s.mark.start)
+        for first, second in pairwise(items):
+            number = panel_of(first.mark, panels)
+            if panel_of(second.mark, panels) != number:
+                continue
+            y1, y2 = layout.y[id(first)], layout.y[id(second)]
+            x1, x2 = first.mark.mid, second.mark.mid
+            if y1 == y2:
+                # Same row: a bracket under both marks, clear of their labels.
+                low = y1 + BRACKET_DROP
+                xs, ys = [x1, x1, x2, x2], [y1 + 0.2, low, low, y1 + 0.2]
+                y_text = low
+            else:
+                xs, ys = [x1, x2], [y1, y2]
+                y_text = (y1 + y2) / 2
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": DISPUTE_COLOR, "width": 1.5, "dash": "dot"},
+                    hoverinfo="skip",
+                    showlegend=False,
+                    name="sources disagree on the date",
+                    meta={"role": "dispute", "key": list(key)},
+                ),
+                row=1,
+                col=number + 1,
+            )
+            fig.add_annotation(
+                x=x1 + (x2 - x1) / 2,
+                y=y_text,
+                xref="x" if number == 0 else f"x{number + 1}",
+                yref="y",
+                text="dates disagree",
+                showarrow=False,
+                bgcolor="white",
+                font={"size": 11, "color": DISPUTE_COLOR},
+            )
+
+
+def _add_legend(fig: go.Figure, entries: Sequence[LegendEntry]) -> None:
+    seen: set[str] = set()
+    for entry in entries:
+        title = entry.group if entry.group not in seen else None
+        seen.add(entry.group)
+        common = {
+            "x": [None],
+            "y": [None],
+            "name": entry.name,
+            "legendgroup": entry.group,
+            "showlegend": True,
+            "hoverinfo": "skip",
+            "meta": {"role": "legend", "group": entry.group},
+        }
+        if title:
+            common["legendgrouptitle"] = {"text": f"<b>{esc(title)}</b>", "font": {"size": 12}}
+        if entry.line:
+            trace = go.Scatter(
+                mode="lines",
+                line={"color": entry.color, "width": entry.width, "dash": entry.line},
+                **common,
+            )
+        else:
+            trace = go.Scatter(
+                mode="markers",
+                marker={
+                    "symbol": entry.symbol,
+                    "size": entry.size,
+                    "color": entry.color,
+                    "line": {
+                        "width": 2 if not entry.symbol.endswith("open") else 1.6,
+                        "color": entry.color,
+                    },
+                },
+                **common,
+            )
+        fig.add_trace(trace)
+
+
+def _style_axes(
+    fig: go.Figure,
+    panels: Sequence[Panel],
+    shares: Sequence[float],
+    layout: LaneLayout,
+    lanes: Sequence[tuple[str, str]],
+    lane_notes: dict[str, str],
+) -> None:
+    last = len(panels)
+    for number, panel in enumerate(panels, start=1):
+        # Year ticks on long or narrow panels, months where there is room for them.
+        years = panel.days / 365 if PLOT_WIDTH_PX * shares[number - 1] > 320 else 12.0
+        fig.update_xaxes(
+            type="date",
+            range=[panel.start, panel.end],
+            showgrid=True,
+            gridcolor=GRID_COLOR,
+            showline=True,
+            linecolor=MUTED_COLOR,
+            ticks="outside",
+            tickformat="%Y" if years > 3 else "%b %Y",
+            dtick="M12" if 3 < years <= 12 else None,
+            title={"text": "Date" if number == last else ""},
+            fixedrange=False,
+            row=1,
+            col=number,
+        )
+    labels = dict(lanes)
+    fig.update_yaxes(
+        tickvals=[layout.centres[lane] for lane, _ in lanes],
+        ticktext=[f"<b>{esc(labels[lane])}</b>" for lane, _ in lanes],
+        range=[layout.extent - 0.3, -0.7],
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+        tickfont={"size": 13},
+        row=1,
+        col=1,
+    )
+    # The other panels share the lanes: no grid lines or zero line of their own.
+    fig.update_yaxes(showgrid=False, zeroline=False, fixedrange=True)
+    for bound in layout.bounds:
+        fig.add_shape(
+            type="line",
+            xref="paper",
+            yref="y",
+            x0=0,
+            x1=1,
+            y0=bound + 0.15,
+            y1=bound + 0.15,
+            line={"color": GRID_COLOR, "width": 1},
+            layer="below",
+        )
+    if last > 1:
+        domains = [fig.layout[f"xaxis{'' if n == 1 else n}"].domain for n in range(1, last + 1)]
+        for left, right in pairwise(domains):
+            fig.add_annotation(
+                x=(left[1] + right[0]) / 2,
+                y=0,
+                xref="paper",
+                yref="paper",
+                text="//",
+                showarrow=False,
+                yshift=-2,
+                font={"size": 14, "color": MUTED_COLOR},
+                name="axis break",
+            )
+    main = "x" if last == 1 else f"x{last}"
+    for lane, note in lane_notes.items():
+        if lane not in layout.centres:
+            continue
+        fig.add_annotation(
+            x=0.01,
+            y=layout.centres[lane],
+            xref=f"{main} domain",
+            yref="y",
+            xanchor="left",
+            text=f"<i>{esc(note)}</i>",
+            showarrow=False,
+            font={"size": 12, "color": MUTED_COLOR},
+        )

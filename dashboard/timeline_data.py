@@ -1,0 +1,494 @@
+"""The rows behind the timeline page, grouped into steps: status table, records, lede.
+
+Briefing audiences ask first who has taken the Taliban off its terrorist list, and when. The
+functions here answer from the filtered rows without drawing anything (the charts are in
+``dashboard.timeline``):
+- ``designations_in_view`` / ``events_in_view``: the rows the reader's filters leave;
+- ``designation_marks`` / ``event_marks``: reports of one step grouped (``timeline_marks``);
+- ``latest_steps`` and ``status_by_jurisdiction``: the latest step per jurisdiction, as a plain
+  table for readers who skip charts;
+- ``designation_records`` / ``event_records``: every row with its source and quote or summary;
+- ``lede`` and ``headline``: the answer in a sentence, and in a chart title.
+
+Known-as-of: a step's rows normally count from their source's publication (filters.apply).
+A listing dated before the chosen day is kept even when our only sources for it were published
+later, and flagged as such: the 2003-2006 listings were public legal acts long before the
+2023-2025 articles that recount them, and dropping them would tell a reader of a 2023 briefing
+that the Taliban were on nobody's list. Every other step (delistings, suspensions) counts only
+from its source's publication, so a past briefing never "knows" news that broke after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dashboard import filters
+from dashboard.chart_spec import coverage_text
+from dashboard.filters import FilterState
+from dashboard.theme import ACTION_LABELS
+from dashboard.timeline_marks import (
+    ONGOING_ACTIONS,
+    Mark,
+    date_label,
+    group_marks,
+    month_label,
+)
+from dashboard.vocab import DESIGNATION_ACTIONS
+
+DESIGNATION_KEY: tuple[str, ...] = ("jurisdiction_id", "target_id", "action")
+EVENT_KEY: tuple[str, ...] = ("event_type", "title")
+REPORTED_LATER = "reported_after_known_as_of"
+EVIDENCE_LABELS: dict[str, str] = {"seed": "Seed quote", "external": "External summary"}
+BASIS_SHORT: dict[str, str] = {
+    "stated": "stated in the source",
+    "inferred": "inferred from the source's context",
+    "external": "from outside the source",
+}
+
+
+# ---- rows in view --------------------------------------------------------------------------------
+def designations_in_view(designations: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """Designation rows the filters leave, plus earlier listings known as public record.
+
+    Adds a boolean column ``reported_after_known_as_of``: the row's source was published after
+    the known-as-of date (only listings dated before it are kept that way; see the module doc).
+    """
+    shown = filters.apply(designations, state, filters.DESIGNATION_COLUMNS)
+    shown = shown.assign(**{REPORTED_LATER: False})
+    if state.known_as_of is None or designations.empty:
+        return shown
+    unbounded = filters.apply(
+        designations, state.with_(known_as_of=None), filters.DESIGNATION_COLUMNS
+    )
+    day = pd.Timestamp(state.known_as_of)
+    earlier = unbounded[
+        unbounded["action"].eq("listed")
+        & unbounded["date_end"].notna()
+        & (pd.to_datetime(unbounded["date_end"]) < day)
+        & ~unbounded.index.isin(shown.index)
+    ]
+    if earlier.empty:
+        return shown
+    return pd.concat([shown, earlier.assign(**{REPORTED_LATER: True})]).sort_index()
+
+
+def events_in_view(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    return filters.apply(events, state, filters.EVENT_COLUMNS)
+
+
+# ---- marks ---------------------------------------------------------------------------------------
+def designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
+    """One mark per step and compatible date; undated reports that fit no single mark."""
+    return group_marks(
+        designations,
+        DESIGNATION_KEY,
+        "jurisdiction_id",
+        ongoing=lambda key: key[-1] in ONGOING_ACTIONS,
+    )
+
+
+def event_marks(events: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
+    return group_marks(events, EVENT_KEY, "event_type")
+
+
+def text_of(value: object) -> str:
+    """A cell as text: "" for missing values (NaN, None), never the string "nan"."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def is_seed(row: Mapping[str, Any]) -> bool:
+    return text_of(row.get("source_kind")) == "seed"
+
+
+def evidence_text(row: Mapping[str, Any]) -> str:
+    """The verbatim quote of a seed row, our summary for an external one."""
+    quote, evidence = text_of(row.get("quote")), text_of(row.get("evidence"))
+    return quote if is_seed(row) or not evidence else evidence
+
+
+def row_date(row: Mapping[str, Any]) -> str:
+    """ "29 Dec 2023 (external)": a row's own date as stated, with its basis."""
+    label = date_label(
+        row.get("date_start"), row.get("date_end"), text_of(row.get("date_precision"))
+    )
+    basis = text_of(row.get("date_basis"))
+    return f"{label} ({basis})" if basis else label
+
+
+def counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+# ---- tables --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Status:
+    """The latest step one jurisdiction took against one target, with all its reported dates."""
+
+    jurisdiction_id: str
+    jurisdiction: str
+    target: str
+    action: str
+    marks: tuple[Mark, ...]  # the step's dated marks, earliest first (several if disputed)
+    undated: pd.DataFrame  # undated reports of the same step not attached to a mark
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        frames = [m.all_rows for m in self.marks] + [self.undated]
+        frames = [f for f in frames if not f.empty]
+        return pd.concat(frames) if frames else self.undated
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(str(s) for s in self.rows["source_id"].tolist()))
+
+    @property
+    def disputed(self) -> bool:
+        return any(m.disputed for m in self.marks)
+
+
+def latest_steps(designations: pd.DataFrame) -> list[Status]:
+    """Per jurisdiction and target: the step with the latest dated mark.
+
+    "Latest" compares the end of each mark's date span. The step's marks are the run of marks
+    of that action at the end of the sequence (two rival dates of one delisting both belong to
+    it). A jurisdiction with only undated reports gets its most advanced undated step.
+    """
+    marks, undated = designation_marks(designations)
+    out: list[Status] = []
+    for (jurisdiction_id, target_id), rows in designations.groupby(
+        ["jurisdiction_id", "target_id"], sort=False
+    ):
+        own = sorted(
+            (m for m in marks if m.key[0] == jurisdiction_id and m.key[1] == target_id),
+            key=lambda m: (m.end, m.start),
+        )
+        loose = undated[
+            undated["jurisdiction_id"].eq(jurisdiction_id) & undated["target_id"].eq(target_id)
+        ]
+        if own:
+            action = own[-1].key[2]
+            run: list[Mark] = []
+            for mark in reversed(own):
+                if mark.key[2] != action:
+                    break
+                run.append(mark)
+            step_marks = tuple(sorted(run, key=lambda m: (m.start, m.end)))
+        else:
+            rank = {a: n for n, a in enumerate(DESIGNATION_ACTIONS)}
+            action = max(loose["action"].tolist(), key=lambda a: rank.get(a, -1))
+            step_marks = ()
+        first = rows.iloc[0]
+        out.append(
+            Status(
+                jurisdiction_id=str(jurisdiction_id),
+                jurisdiction=text_of(first.get("jurisdiction_name")) or str(jurisdiction_id),
+                target=text_of(first.get("target_name")) or str(target_id),
+                action=action,
+                marks=step_marks,
+                undated=loose[loose["action"].eq(action)],
+            )
+        )
+    out.sort(key=lambda s: (s.jurisdiction.lower(), s.target.lower()))
+    return out
+
+
+STATUS_COLUMNS: tuple[str, ...] = (
+    "Jurisdiction",
+    "Group",
+    "Latest step",
+    "Date",
+    "Date basis",
+    "Sources",
+    "Evidence",
+    "Note",
+    "Reported by",
+)
+
+
+def _step_date_text(status: Status) -> str:
+    """ "2 Sep 2024", or every date of the step with its support: "29 Dec 2023 (3 sources) or
+    3 Jun 2024 (2 sources)" when the sources disagree."""
+    if not status.marks:
+        return "undated"
+    if len(status.marks) == 1:
+        return status.marks[0].label
+    joiner = " or " if status.disputed else "; "
+    return joiner.join(f"{m.label} ({counted(m.n_sources, 'source')})" for m in status.marks)
+
+
+def _source_names(records: pd.DataFrame) -> str:
+    labels = records.get("source_label", records["source_id"]).map(text_of)
+    names = labels.where(labels.ne(""), records["source_id"].astype(str))
+    return "; ".join(dict.fromkeys(names.tolist()))
+
+
+def _evidence_summary(records: pd.DataFrame) -> str:
+    """ "3 seed quotes, 4 external summaries": what the reports rest on."""
+    kinds = records.get("source_kind", pd.Series("", index=records.index)).map(text_of)
+    seeds = int(kinds.eq("seed").sum())
+    external = len(records) - seeds
+    parts = []
+    if seeds:
+        parts.append(f"{seeds} seed {'quote' if seeds == 1 else 'quotes'}")
+    if external:
+        parts.append(f"{external} external {'summary' if external == 1 else 'summaries'}")
+    return ", ".join(parts)
+
+
+def status_by_jurisdiction(designations: pd.DataFrame) -> pd.DataFrame:
+    """One plain row per jurisdiction (and group): latest step, its date and basis, sources."""
+    rows = []
+    for status in latest_steps(designations):
+        records = status.rows
+        notes = []
+        if status.disputed:
+            notes.append("Sources disagree on the date")
+        if not status.undated.empty:
+            notes.append(f"{counted(len(status.undated), 'undated report')} of this step")
+        later = records.get(REPORTED_LATER, pd.Series(False, index=records.index))
+        if later.fillna(False).astype(bool).any():
+            notes.append("Reported by sources published after the known-as-of date")
+        rows.append(
+            {
+                "Jurisdiction": status.jurisdiction,
+                "Group": status.target,
+                "Latest step": ACTION_LABELS.get(status.action, status.action),
+                "Date": _step_date_text(status),
+                "Date basis": "; ".join(dict.fromkeys(m.basis for m in status.marks)) or "—",
+                "Sources": len(status.source_ids),
+                "Reported by": _source_names(records),
+                "Evidence": _evidence_summary(records),
+                "Note": "; ".join(notes),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+
+
+def _drawn_as(marks: Sequence[Mark], id_column: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for mark in marks:
+        for record in mark.records:
+            out[str(record[id_column])] = mark.label
+        for record in mark.undated_records:
+            out[str(record[id_column])] = f"counted with the mark at {mark.label}"
+    return out
+
+
+def designation_records(designations: pd.DataFrame) -> pd.DataFrame:
+    """Every row behind the chart: step, date as stated, source, quote or summary, and mark."""
+    marks, _ = designation_marks(designations)
+    drawn = _drawn_as(marks, "designation_id")
+    records = [
+        {
+            "designation_id": row["designation_id"],
+            "jurisdiction": text_of(row.get("jurisdiction_name")),
+            "group": text_of(row.get("target_name")),
+            "step": ACTION_LABELS.get(row["action"], row["action"]),
+            "date": text_of(row.get("date")) or "undated",
+            "date_basis": text_of(row.get("date_basis")),
+            "authority": text_of(row.get("authority")),
+            "source": text_of(row.get("source_label")) or row["source_id"],
+            "source_id": row["source_id"],
+            "evidence_kind": EVIDENCE_LABELS["seed" if is_seed(row) else "external"],
+            "quote": text_of(row.get("quote")),
+            "evidence": text_of(row.get("evidence")),
+            "drawn_at": drawn.get(str(row["designation_id"]), "undated: listed below the chart"),
+            "notes": text_of(row.get("notes")),
+        }
+        for row in designations.to_dict("records")
+    ]
+    frame = pd.DataFrame(records, columns=RECORD_COLUMNS)
+    return frame.sort_values(["jurisdiction", "date", "source"], kind="stable", ignore_index=True)
+
+
+RECORD_COLUMNS: list[str] = [
+    "designation_id",
+    "jurisdiction",
+    "group",
+    "step",
+    "date",
+    "date_basis",
+    "authority",
+    "source",
+    "source_id",
+    "evidence_kind",
+    "quote",
+    "evidence",
+    "drawn_at",
+    "notes",
+]
+
+
+def for_display(records: pd.DataFrame) -> pd.DataFrame:
+    """Reader-facing column names; quote and summary in one column beside 'Evidence'."""
+    shown = records.assign(
+        text=records["quote"].where(records["evidence_kind"].eq("Seed quote"), records["evidence"])
+    )
+    names = {
+        "jurisdiction": "Jurisdiction",
+        "group": "Group",
+        "title": "Event",
+        "event_type": "Type",
+        "summary": "Summary",
+        "step": "Step",
+        "date": "Date (as stated)",
+        "date_basis": "Date basis",
+        "authority": "Authority",
+        "source": "Source",
+        "evidence_kind": "Evidence",
+        "text": "Quote or summary",
+        "drawn_at": "Drawn at",
+        "notes": "Notes",
+    }
+    keep = [c for c in names if c in shown.columns]
+    return shown[keep].rename(columns=names)
+
+
+def undated_designations(designations: pd.DataFrame) -> pd.DataFrame:
+    """Undated reports not drawn because their step has several (or no) dated marks."""
+    _, undated = designation_marks(designations)
+    return for_display(designation_records(undated)) if not undated.empty else pd.DataFrame()
+
+
+def event_records(events: pd.DataFrame) -> pd.DataFrame:
+    records = [
+        {
+            "event_id": row["event_id"],
+            "event_type": filters.event_type_label(row["event_type"]),
+            "title": text_of(row.get("title")),
+            "date": text_of(row.get("date")) or "undated",
+            "date_basis": text_of(row.get("date_basis")),
+            "source": text_of(row.get("source_label")) or row["source_id"],
+            "source_id": row["source_id"],
+            "evidence_kind": EVIDENCE_LABELS["seed" if is_seed(row) else "external"],
+            "quote": text_of(row.get("quote")),
+            "evidence": text_of(row.get("evidence")),
+            "summary": text_of(row.get("summary")),
+            "notes": text_of(row.get("notes")),
+        }
+        for row in events.to_dict("records")
+    ]
+    columns = [
+        "event_id", "event_type", "title", "date", "date_basis", "source", "source_id",
+        "evidence_kind", "quote", "evidence", "summary", "notes",
+    ]  # fmt: skip
+    return pd.DataFrame(records, columns=columns)
+
+
+def undated_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Events with no date: reported, but not drawn at an invented point."""
+    undated = events[events["date_start"].isna()]
+    return for_display(event_records(undated)) if not undated.empty else pd.DataFrame()
+
+
+# ---- the answer in one sentence ------------------------------------------------------------------
+# Each step's verb with the group named, and once the sentence has named it.
+STEP_VERBS: dict[str, tuple[str, str]] = {
+    "delisted": ("delisted {target}", "delisted it"),
+    "ban_suspended": ("suspended {its} ban on {target}", "suspended {its} ban"),
+    "delisting_considered": ("{was} considering delisting {target}", "{was} considering it"),
+    "relisted": ("relisted {target}", "relisted it"),
+    "listed": ("listed {target}", "still listed it"),
+}
+# Furthest step first: the sentence leads with what changed.
+SENTENCE_ORDER: tuple[str, ...] = (
+    "delisted",
+    "ban_suspended",
+    "relisted",
+    "delisting_considered",
+    "listed",
+)
+WITH_ARTICLE: frozenset[str] = frozenset({"Taliban"})
+
+
+def _lede_date(status: Status) -> str:
+    """Month precision at most ("Dec 2023"), rival dates joined, a deliberation as a range,
+    a listing as where the status runs from ("since 2003")."""
+    labels = list(dict.fromkeys(month_label(m.start, m.end, m.precision) for m in status.marks))
+    if not labels:
+        return "date not given"
+    if status.action in ONGOING_ACTIONS and len(labels) > 1:
+        first, last = status.marks[0], status.marks[-1]
+        if first.precision != "year" and first.start.year == last.end.year:
+            return f"{first.start:%b} to {labels[-1]}"
+        return f"{labels[0]} to {labels[-1]}"
+    if status.action == "listed":
+        return "since " + " / ".join(labels)
+    return " / ".join(labels)
+
+
+def _names(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _clauses(statuses: Sequence[Status], *, dated: bool) -> list[str]:
+    clauses: list[str] = []
+    named: set[str] = set()
+    actions = SENTENCE_ORDER + tuple(sorted(set(STEP_VERBS) - set(SENTENCE_ORDER)))
+    for action in actions:
+        for target in dict.fromkeys(s.target for s in statuses):
+            chosen = [s for s in statuses if s.action == action and s.target == target]
+            if not chosen:
+                continue
+            who = _names(
+                [f"{s.jurisdiction} ({_lede_date(s)})" if dated else s.jurisdiction for s in chosen]
+            )
+            full, short = STEP_VERBS.get(action, (action.replace("_", " ") + " {target}",) * 2)
+            verb = short if target in named else full
+            named.add(target)
+            clauses.append(
+                f"{who} "
+                + verb.format(
+                    target=f"the {target}" if target in WITH_ARTICLE else target,
+                    its="its" if len(chosen) == 1 else "their",
+                    was="was" if len(chosen) == 1 else "were",
+                )
+            )
+    return clauses
+
+
+def lede(designations: pd.DataFrame) -> str:
+    """The page's answer, from the rows in view: who did what to which group, and when."""
+    statuses = latest_steps(designations)
+    if not statuses:
+        return "No designation step of any jurisdiction matches the current filters."
+    text = "; ".join(_clauses(statuses, dated=True))
+    if all(s.action == "listed" for s in statuses):
+        text += ", and the records in view report no step towards delisting"
+    disputed = [s.jurisdiction for s in statuses if s.disputed]
+    if disputed:
+        text += f". Sources disagree on when {_names(disputed)} did so; both dates are shown"
+    return text[0].upper() + text[1:] + "."
+
+
+def headline(designations: pd.DataFrame) -> str:
+    """A chart title that states the finding ("Kazakhstan and Kyrgyzstan delisted ...")."""
+    statuses = latest_steps(designations)
+    if not statuses:
+        return "No designation step matches the current filters"
+    text = "; ".join(_clauses(statuses, dated=False))
+    return text[0].upper() + text[1:]
+
+
+def coverage(ds: Any, state: FilterState) -> str:
+    """Which period the sources in view were published in (designations and events)."""
+    designations = designations_in_view(ds.designations, state)
+    events = events_in_view(ds.events, state)
+    ids = list(dict.fromkeys([*designations["source_id"], *events["source_id"]]))
+    return coverage_text(ds.sources, ids, state.known_as_of)
+
+
+def selected_records(records: pd.DataFrame, points: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The records behind the marks a reader selected (each mark carries its ids as customdata)."""
+    wanted: list[str] = []
+    for point in points:
+        ids = point.get("customdata") or []
+        wanted.extend(str(i) for i in (ids if isinstance(ids, (list, tuple)) else [ids]))
+    id_column = records.columns[0]
+    return records[records[id_column].astype(str).isin(wanted)]

@@ -1,0 +1,168 @@
+"""AppTest: the timeline page answers who delisted the Taliban, shows both charts, the status
+table, the coverage line and every record, follows the filters, and shows data as text."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parent.parent
+APP = REPO / "app.py"
+
+
+def open_timeline(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page("pages/timeline.py").run()
+
+
+def _walk(node: object):
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield child
+            yield from _walk(child)
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The Plotly figures on the page, as {"data": [...], "layout": {...}}."""
+    found = []
+    for element in _walk(at._tree):
+        spec = getattr(getattr(element, "proto", None), "spec", None)
+        if isinstance(spec, str) and spec.startswith("{"):
+            found.append(json.loads(spec))
+    return found
+
+
+def marks(figure: dict) -> list[tuple[str, str]]:
+    """(group, label) of every drawn mark."""
+    out = []
+    for trace in figure["data"]:
+        meta = trace.get("meta") or {}
+        if meta.get("role") == "mark":
+            out += [(meta["group"], text.strip()) for text in trace["text"]]
+    return out
+
+
+def frame(at: AppTest, first_column: str, *must_have: str):
+    for table in at.dataframe:
+        value = table.value
+        if list(value.columns)[:1] == [first_column] and set(must_have) <= set(value.columns):
+            return value
+    raise AssertionError(f"no table starting with {first_column!r} and {must_have}")
+
+
+def test_the_page_answers_and_shows_both_charts_the_status_and_the_records() -> None:
+    at = open_timeline()
+    assert not at.exception
+    assert not at.warning and not at.error
+    assert at.title[0].value == "Who has taken the Taliban off its terrorist list?"
+    lede = at.markdown[0].value
+    for words in ("Kazakhstan", "Kyrgyzstan", "Sep 2024", "Russia", "Apr 2025", "suspended"):
+        assert words in lede, words
+    designations, events = charts(at)
+    assert (
+        "Kazakhstan and Kyrgyzstan delisted the Taliban" in designations["layout"]["title"]["text"]
+    )
+    assert ("Russia", "17 Apr 2025 ×3") in marks(designations)
+    assert ("Kazakhstan", "29 Dec 2023 ×3") in marks(designations)
+    assert events["layout"]["title"]["text"].startswith("<b>Key events")
+    status = frame(at, "Jurisdiction", "Latest step").set_index("Jurisdiction")
+    assert status.loc["Russia", "Latest step"] == "Ban suspended"
+    assert status.loc["Russia", "Date"] == "17 Apr 2025"
+    assert status.loc["Kyrgyzstan", "Latest step"] == "Delisted"
+    records = frame(at, "Jurisdiction", "Quote or summary", "Drawn at")
+    assert len(records) == 23
+    assert set(records["Evidence"]) == {"Seed quote", "External summary"}
+    coverage = [m.value for m in at.markdown if "Coverage" in m.value]
+    assert coverage and "Jul 2025" in coverage[0] and "not a live feed" in coverage[0]
+    undated_events = frame(at, "Event", "Quote or summary")
+    assert (undated_events["Date (as stated)"] == "undated").any()
+
+
+def test_a_past_briefing_date_turns_the_status_back() -> None:
+    at = open_timeline(known_as_of="2024-06-30")
+    assert not at.exception and not at.warning
+    status = frame(at, "Jurisdiction", "Latest step").set_index("Jurisdiction")
+    assert status.loc["Russia", "Latest step"] == "Delisting considered"
+    assert status.loc["Kazakhstan", "Latest step"] == "Delisted"
+    assert status.loc["Kyrgyzstan", "Latest step"] == "Listed as terrorist"
+    designations = charts(at)[0]
+    assert "known as of 2024-06-30" in designations["layout"]["title"]["text"]
+    assert not any(label.startswith("17 Apr 2025") for _, label in marks(designations))
+    assert "was considering it" in at.markdown[0].value
+
+
+def test_seed_documents_only_shows_only_quoted_records() -> None:
+    at = open_timeline(evidence="seed")
+    assert not at.exception
+    records = frame(at, "Jurisdiction", "Quote or summary", "Drawn at")
+    assert set(records["Evidence"]) == {"Seed quote"}
+    status = frame(at, "Jurisdiction", "Latest step").set_index("Jurisdiction")
+    assert status.loc["Kyrgyzstan", "Date"] == "undated"
+    designations = charts(at)[0]
+    assert "seed documents only" in designations["layout"]["title"]["text"]
+    legend = {
+        t["name"] for t in designations["data"] if (t.get("meta") or {}).get("role") == "legend"
+    }
+    assert "external summary only" not in legend and "seed quote (ring)" in legend
+
+
+def test_the_event_type_filter_narrows_the_events_chart() -> None:
+    at = open_timeline(event_type="meeting,attack")
+    assert not at.exception
+    events = charts(at)[1]
+    lanes = [
+        t.replace("<b>", "").replace("</b>", "") for t in events["layout"]["yaxis"]["ticktext"]
+    ]
+    assert lanes == ["Attack", "Meeting"]
+    assert at.sidebar.multiselect(key="filter_event_types").value == ["meeting", "attack"]
+
+
+def test_a_filter_that_empties_the_page_says_so() -> None:
+    at = open_timeline(source="002-5f8a10b12b0b7e41")  # Meduza 2021: events, no designations
+    assert not at.exception
+    assert "No designation step" in at.markdown[0].value
+    assert len(charts(at)) == 2
+
+
+@pytest.fixture
+def hostile_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped data with markup in an external row's summary and an authority."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    path = data / "designations.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["designation_id"] == "ru-suspended-2025-04-17-anews-2025-04-17":
+            row["evidence"] = "<script>alert(1)</script> **bold** $x$ :red[red] <b>tag</b>"
+            row["authority"] = "<img src=x onerror=alert(1)>"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data))
+    return data
+
+
+def test_data_text_is_shown_as_text_never_as_markup(hostile_data: Path) -> None:
+    at = open_timeline()
+    assert not at.exception and not at.error
+    records = frame(at, "Jurisdiction", "Quote or summary", "Drawn at")
+    assert (records["Quote or summary"].str.startswith("<script>alert(1)</script>")).any()
+    assert all("<script>" not in m.value for m in at.markdown)
+    hover = " ".join(
+        text
+        for trace in charts(at)[0]["data"]
+        for text in (trace.get("hovertext") or [])
+        if isinstance(text, str)
+    )
+    assert "&lt;script&gt;" in hover and "<script>" not in hover
+    assert "&lt;img src=x" in hover and "<img" not in hover
