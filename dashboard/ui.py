@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import filters as fl
+from dashboard.chart_spec import ChartSpec
 from dashboard.filters import FilterState
 from dashboard.loader import DataInvalid, Dataset, load_dataset
 
@@ -293,3 +294,44 @@ def _write_filter_url(state: FilterState) -> None:
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     if current != {key: [value] for key, value in wanted.items()}:
         st.query_params.from_dict(wanted)
+
+
+# ---- charts --------------------------------------------------------------------------------------
+def show_chart(spec: ChartSpec, key: str, *, selectable: bool = True) -> list[dict]:
+    """A chart with its caption and downloads; returns the points the reader clicked.
+
+    Shared by every page so charts look, export and select alike. Images are made only when the
+    reader asks for one (a button), never at page load.
+    """
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": spec.chart_id,
+            "width": 1280,
+            "height": spec.figure.layout.height or 720,
+            "scale": 2,
+        },
+    }
+    if selectable:
+        event = st.plotly_chart(
+            spec.figure,
+            width="stretch",
+            theme=None,
+            config=config,
+            key=key,
+            on_select="rerun",
+            selection_mode="points",
+        )
+    else:
+        event = None
+        st.plotly_chart(spec.figure, width="stretch", theme=None, config=config, key=key)
+    st.caption(plain(spec.caption))
+    chart_downloads(spec, key)
+    if event is None or not getattr(event, "selection", None):
+        return []
+    return list(event.selection.points)
+
+
+def chart_downloads(spec: ChartSpec, key: str) -> None:
+    """Placeholder hook for the export buttons (filled in by the exports work)."""

@@ -11,7 +11,6 @@ import streamlit as st
 
 from dashboard import timeline, ui
 from dashboard import timeline_data as data
-from dashboard.chart_spec import ChartSpec
 
 ds = ui.dataset()
 state = ui.filters(ds)
@@ -26,33 +25,8 @@ if not state.is_default():
     )
 
 
-def show_chart(spec: ChartSpec, key: str) -> list[dict]:
-    """The chart, a PNG button sized for a slide, and the points the reader clicked."""
-    config = {
-        "displaylogo": False,
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": spec.chart_id,
-            "width": 1280,
-            "height": spec.figure.layout.height,
-            "scale": 2,
-        },
-    }
-    event = st.plotly_chart(
-        spec.figure,
-        width="stretch",
-        theme=None,
-        config=config,
-        key=key,
-        on_select="rerun",
-        selection_mode="points",
-    )
-    st.caption(ui.plain(spec.caption))
-    return list(event.selection.points) if event and event.selection else []
-
-
 steps = timeline.build_designation_timeline(ds, state)
-clicked = show_chart(steps, "timeline_designations")
+clicked = ui.show_chart(steps, "timeline_designations")
 picked = data.selected_records(steps.rows, clicked)
 if not picked.empty:
     st.markdown("**Records of the selected mark**")
@@ -80,7 +54,7 @@ st.caption(
     "in the sidebar."
 )
 events = timeline.build_event_timeline(ds, state)
-clicked_events = show_chart(events, "timeline_events")
+clicked_events = ui.show_chart(events, "timeline_events")
 picked_events = data.selected_records(events.rows, clicked_events)
 if not picked_events.empty:
     st.markdown("**Records of the selected event**")
