@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard <command> ...`` (``validate`` now, ``export`` later).
+"""Command line: ``python -m dashboard <command> ...`` (``validate``, ``export``).
 
 Each command lives in its own module, listed in ``SUBCOMMANDS``; the module provides
 ``add_arguments(parser)`` and ``run(args) -> int`` (the exit code). Only the chosen command's
@@ -24,7 +24,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "check data/*.csv against the contract and the seeds (exit 0 clean, 1 problems,"
         " 2 unreadable)",
     ),
-    # "export": ("dashboard.export", "export charts and the briefing pack"),
+    "export": (
+        "dashboard.export_cli",
+        "write every chart as PNG, SVG, HTML and CSV (and --pack: the PowerPoint briefing pack)",
+    ),
 }
 
 

@@ -10,6 +10,7 @@ Sections are owned by different parts of the work; add functions inside the sect
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -100,6 +101,9 @@ def filters(ds: Dataset) -> FilterState:
     _filter_sidebar(options)
     state: FilterState = session[_FILTER_STATE]
     _write_filter_url(state)
+    with st.sidebar:
+        st.header("Export", divider="gray")
+        briefing_pack_button(ds, state)
     rejections = session.pop(_FILTER_NOTICE, None)
     if rejections:
         lines = "\n".join(f"- {rejection}" for rejection in rejections)
@@ -333,5 +337,60 @@ def show_chart(spec: ChartSpec, key: str, *, selectable: bool = True) -> list[di
     return list(event.selection.points)
 
 
+def _stamp(source_ids: tuple[str, ...]) -> str:
+    from dashboard import catalog
+
+    state: FilterState = st.session_state.get(_FILTER_STATE, FilterState())
+    return catalog.stamp(dataset(), state, source_ids)
+
+
 def chart_downloads(spec: ChartSpec, key: str) -> None:
-    """Placeholder hook for the export buttons (filled in by the exports work)."""
+    """PNG, SVG, offline HTML and the rows as CSV; each file is made only when clicked."""
+    from dashboard import export
+
+    stamp = _stamp(spec.source_ids)
+    figure = functools.cache(lambda: export.stamped_figure(spec, stamp))
+    makers = {
+        "png": ("PNG (slide, 2x)", lambda: export.to_png(figure())),
+        "svg": ("SVG", lambda: export.to_svg(figure())),
+        "html": ("Interactive HTML", lambda: export.to_html(figure(), spec.title)),
+        "csv": ("Rows as CSV", lambda: export.rows_csv(spec)),
+    }
+    with st.container(horizontal=True, key=f"{key}_downloads"):
+        for extension, (label, make) in makers.items():
+            st.download_button(
+                label,
+                data=make,
+                file_name=export.file_name(spec.chart_id, extension),
+                mime=export.MIME_TYPES[extension],
+                key=f"{key}_download_{extension}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+
+
+def briefing_pack_button(ds: Dataset, state: FilterState) -> None:
+    """One click: a PowerPoint deck of every chart for the current filters (built on click)."""
+    from dashboard import briefing_pack, catalog, export
+
+    def make() -> bytes:
+        specs = catalog.chart_specs(ds, state)
+        all_ids = tuple(dict.fromkeys(i for spec in specs for i in spec.source_ids))
+        return briefing_pack.build_pack(
+            ds,
+            specs,
+            filters_text=state.describe(filter_labels(ds)),
+            coverage=catalog.stamp(ds, state, all_ids),
+            stamp_for=lambda spec: catalog.stamp(ds, state, spec.source_ids),
+        )
+
+    st.download_button(
+        "Briefing pack (.pptx)",
+        data=make,
+        file_name="briefing-pack.pptx",
+        mime=export.MIME_TYPES["pptx"],
+        key="briefing_pack",
+        icon=":material/slideshow:",
+        on_click="ignore",
+        help="Every chart for the current filters, one per slide, with captions and sources",
+    )
