@@ -1,0 +1,206 @@
+"""What a browser test works with: the app's pages and a ``Reader`` (one browser context).
+
+Shared by the fixtures in conftest.py and the test modules (a plain module, because test modules
+should not import conftest).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from bench.harness import (
+    APP_IDLE,
+    ARTIFACTS,
+    CHARTS_JS,
+    EXCEPTION,
+    RENDERED_JS,
+    TEXT_JS,
+    VIEWPORT,
+    AppPage,
+    OfflineGuard,
+    StreamlitServer,
+    app_pages,
+)
+
+PAGES = app_pages()
+CHART_PAGES = [page for page in PAGES if page.has_charts]
+SCREENSHOTS = ARTIFACTS / "screenshots"
+LOAD_TIMEOUT_MS = 45_000  # a page's first run on a cold server, on a slow CI machine
+SCREENSHOT_MAX_HEIGHT = 12_000
+QUIET_MS = 500  # a page counts as drawn once it has not changed for this long
+ACTION_TIMEOUT_MS = 10_000  # finding a widget to click: it is drawn by then, or missing
+
+# The app's own environment variables: cleared for the shipped-data server, so nothing from the
+# shell running the tests leaks in.
+APP_ENV = ("DASHBOARD_DATA_DIR", "DASHBOARD_SEEDS_DIR")
+
+
+def page_id(page: AppPage) -> str:
+    return page.slug
+
+
+@dataclass
+class Reader:
+    """One browser context on one server: what a reader sees, and what went wrong for them."""
+
+    server: StreamlitServer
+    context: BrowserContext
+    page: Page
+    guard: OfflineGuard
+    dialogs: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    # -- moving around --
+    def open(self, app_page: AppPage | str = "", query: str = "") -> None:
+        """Load a page by its URL; return once its run has finished and everything is drawn."""
+        self.page.goto(self.server.url(app_page, query), wait_until="domcontentloaded")
+        self.wait_rendered()
+
+    def wait_rendered(self, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
+        """Wait until the script is idle and the frontend has drawn all of it, charts included."""
+        self.page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+        self.page.wait_for_function(RENDERED_JS, arg=QUIET_MS, polling=100, timeout=timeout_ms)
+
+    def settle(self) -> None:
+        """After an interaction: let the rerun start (if it has not yet), then wait for its end."""
+        with contextlib.suppress(PlaywrightTimeout):  # the rerun was faster, or there was none
+            self.page.wait_for_selector(
+                '[data-testid="stApp"]:not([data-test-script-state="notRunning"])',
+                state="attached",
+                timeout=1_000,
+            )
+        self.wait_rendered()
+
+    # -- what is on the page --
+    def exceptions(self) -> list[str]:
+        return self.page.locator(EXCEPTION).all_inner_texts()
+
+    def charts(self) -> list[dict[str, Any]]:
+        return self.page.evaluate(CHARTS_JS)
+
+    def text(self) -> str:
+        """All text in the page, also in collapsed expanders and hidden tabs."""
+        return self.page.evaluate(TEXT_JS)
+
+    def main_text(self) -> str:
+        return self.page.locator('[data-testid="stMain"]').inner_text()
+
+    def sidebar(self) -> Any:
+        return self.page.get_by_test_id("stSidebar")
+
+    def screenshot(self, name: str) -> Path:
+        """The whole page as a PNG: Streamlit scrolls inside stMain, so the viewport is made as
+        tall as the content for the shot (up to a limit), then restored."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        viewport = self.page.viewport_size or VIEWPORT
+        height = self.page.evaluate(
+            """() => Math.max(...['stMain', 'stSidebarContent'].map((id) => {
+                 const e = document.querySelector(`[data-testid="${id}"]`);
+                 return e ? e.scrollHeight : 0; }))"""
+        )
+        tall = min(max(int(height), viewport["height"]), SCREENSHOT_MAX_HEIGHT)
+        if tall > viewport["height"]:
+            self.page.set_viewport_size({"width": viewport["width"], "height": tall})
+            self.page.wait_for_timeout(500)  # charts resize to the new layout
+        try:
+            self.page.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size(viewport)
+        return path
+
+    # -- sidebar filters --
+    def choose_radio(self, option: str) -> None:
+        radio = self.sidebar().get_by_test_id("stRadio").get_by_text(option, exact=True)
+        radio.click(timeout=ACTION_TIMEOUT_MS)
+        self.settle()
+
+    def choose_in_multiselect(self, widget_label: str, option: str) -> None:
+        widget = self.sidebar().get_by_test_id("stMultiSelect").filter(has_text=widget_label)
+        widget.locator("input").click(timeout=ACTION_TIMEOUT_MS)
+        self.page.get_by_role("option", name=option, exact=True).click()
+        self.page.keyboard.press("Escape")
+        self.settle()
+
+    def wait_for_query(self, pattern: str, timeout_ms: int = 10_000) -> None:
+        """Wait until the address bar's query string matches ``pattern`` (a regex)."""
+        regex = re.compile(pattern)
+        self.page.wait_for_url(lambda url: bool(regex.search(url)), timeout=timeout_ms)
+
+    def wait_for_chart_change(self, before: list[str], timeout_s: float = 15.0) -> list[str]:
+        """The chart fingerprints once they differ from ``before`` (or as they are at timeout)."""
+        deadline = time.monotonic() + timeout_s
+        current = fingerprints(self.charts())
+        while current == before and time.monotonic() < deadline:
+            self.page.wait_for_timeout(250)
+            current = fingerprints(self.charts())
+        return current
+
+    # -- the promises every test checks --
+    def assert_healthy(self) -> None:
+        assert not self.guard.blocked, f"requests to other hosts: {self.guard.blocked}"
+        assert not self.dialogs, f"dialogs opened: {self.dialogs}"
+        assert not self.page_errors, f"uncaught errors in the page: {self.page_errors}"
+
+
+def fingerprints(charts: list[dict[str, Any]]) -> list[str]:
+    return [chart["fingerprint"] for chart in charts]
+
+
+# ---- downloads ----------------------------------------------------------------------------------
+def file_problem(name: str, body: bytes) -> str | None:
+    """Why a downloaded file is not what its name says (None if it is)."""
+    suffix = Path(name).suffix.lower()
+    if not body:
+        return "empty file"
+    if suffix == ".png" and not body.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "not a PNG"
+    if suffix == ".svg" and b"<svg" not in body[:2000]:
+        return "not an SVG"
+    if suffix in (".html", ".htm") and b"<html" not in body[:5000].lower():
+        return "not an HTML document"
+    if suffix == ".csv" and b"," not in body.split(b"\n", 1)[0]:
+        return "no CSV header row"
+    if suffix in (".pptx", ".zip", ".xlsx"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                if archive.testzip() is not None:
+                    return "corrupt archive"
+        except zipfile.BadZipFile:
+            return "not a zip archive"
+    if suffix == ".json":
+        try:
+            json.loads(body)
+        except ValueError:
+            return "not JSON"
+    return None
+
+
+def download_all(reader: Reader, out: Path) -> list[Path]:
+    """Click every download button on the page; return the files, checked against their names."""
+    buttons = reader.page.get_by_test_id("stDownloadButton")
+    files: list[Path] = []
+    for index in range(buttons.count()):
+        button = buttons.nth(index)
+        with reader.page.expect_download(timeout=60_000) as info:
+            button.locator("button").click()
+        download = info.value
+        assert download.failure() is None, download.failure()
+        path = out / download.suggested_filename
+        download.save_as(path)
+        problem = file_problem(path.name, path.read_bytes())
+        assert problem is None, f"{path.name} from {button.inner_text()!r}: {problem}"
+        files.append(path)
+        reader.settle()
+    return files

@@ -1,0 +1,190 @@
+"""Every page in a real browser: it renders, its charts draw, filters reach the charts, a copied
+link reopens the same view, and download buttons deliver real files.
+
+AppTest (tests/test_page_*.py) runs the page scripts; these tests add what only a browser shows:
+the frontend's rendering, the URL in the address bar, and the files a click downloads. Each
+page's screenshot is saved under test-artifacts/screenshots/ for a reviewer to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from browser_support import (
+    CHART_PAGES,
+    PAGES,
+    Reader,
+    download_all,
+    file_problem,
+    fingerprints,
+    page_id,
+)
+
+from bench.harness import AppPage, StreamlitServer
+
+pytestmark = pytest.mark.browser
+
+Browse = Callable[[StreamlitServer], Reader]
+
+# A filter change that must change each chart page's chart on the shipped data, chosen from what
+# the page shows: (kind, widget label, option, the query parameter it writes).
+#  - timeline: 17 of the 23 designations come from external sources;
+#  - strength: 12 of the 25 strength claims are Almat Toyekin's;
+#  - map: the events are mostly militant activity in Badakhshan, other types elsewhere.
+FILTER_CHANGES: dict[str, tuple[str, str, str, str]] = {
+    "timeline": ("radio", "Evidence", "Seed documents only", "evidence=seed"),
+    "strength": ("multiselect", "Claimants", "Almat Toyekin", "claimant=almat-toyekin"),
+    "map": ("multiselect", "Event types", "Militant activity", "event_type=militant_activity"),
+}
+DEFAULT_CHANGE = ("radio", "Evidence", "Seed documents only", "evidence=seed")
+
+
+def change_filter(reader: Reader, slug: str) -> str:
+    """Apply the page's filter change through the sidebar; return the query it writes."""
+    kind, label, option, query = FILTER_CHANGES.get(slug, DEFAULT_CHANGE)
+    if kind == "radio":
+        reader.choose_radio(option)
+    else:
+        reader.choose_in_multiselect(label, option)
+    reader.wait_for_query(re.escape(query))
+    reader.settle()
+    return query
+
+
+def assert_charts_drawn(reader: Reader, page: AppPage) -> None:
+    charts = reader.charts()
+    assert charts, f"{page.slug}: no Plotly chart rendered (expected on a chart page)"
+    for number, chart in enumerate(charts, 1):
+        assert chart["svgs"] and chart["svg_chars"] > 500, f"{page.slug} chart {number}: empty"
+        assert chart["traces"] or chart["canvases"], f"{page.slug} chart {number}: no traces"
+
+
+# ---- every page renders -------------------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_page_renders_without_exception_and_draws_its_charts(
+    server: StreamlitServer, browse: Browse, page: AppPage
+) -> None:
+    log_offset = server.log_size()
+    reader = browse(server)
+    reader.open(page)
+    reader.screenshot(page.slug)  # before the checks: a failing page is the one to look at
+    assert not reader.exceptions(), f"{page.slug} shows an exception:\n{reader.exceptions()}"
+    assert "Traceback" not in reader.main_text()
+    assert reader.page.locator("h1").count() >= 1, f"{page.slug} has no title"
+    if page.has_charts:
+        assert_charts_drawn(reader, page)
+    reader.assert_healthy()
+    assert not server.log_problems(log_offset), server.log_text(log_offset)
+
+
+def test_the_navigation_lists_every_page_and_each_opens_from_it(
+    server: StreamlitServer, browse: Browse
+) -> None:
+    """The sidebar's links (client-side navigation, as a reader moves) reach every page."""
+    reader = browse(server)
+    reader.open(PAGES[0])
+    nav = reader.page.get_by_test_id("stSidebarNav")
+    # each link's text is its icon's ligature name, then the title
+    links = [text.split("\n")[-1] for text in nav.get_by_role("link").all_inner_texts()]
+    assert links == [page.title for page in PAGES]
+    for page in PAGES[1:]:
+        nav.get_by_role("link", name=page.title, exact=True).click()
+        reader.page.wait_for_url(re.compile(rf"/{page.url_path}(\?|$)"))
+        reader.settle()
+        assert not reader.exceptions(), page.slug
+        if page.has_charts:
+            assert_charts_drawn(reader, page)
+    reader.assert_healthy()
+
+
+# ---- filters reach the charts, and links carry them --------------------------------------------
+@pytest.mark.parametrize("page", CHART_PAGES, ids=page_id)
+def test_changing_a_filter_changes_the_chart(
+    server: StreamlitServer, browse: Browse, page: AppPage
+) -> None:
+    reader = browse(server)
+    reader.open(page)
+    assert_charts_drawn(reader, page)
+    before = fingerprints(reader.charts())
+    change_filter(reader, page.slug)
+    after = reader.wait_for_chart_change(before)
+    assert after != before, f"{page.slug}: the chart did not change with the filter"
+    assert not reader.exceptions()
+    reader.assert_healthy()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_a_copied_url_reopens_the_same_state(
+    server: StreamlitServer, browse: Browse, page: AppPage
+) -> None:
+    """Filter on one page, copy the address bar into a new session: the same view comes back."""
+    reader = browse(server)
+    reader.open(page)
+    query = change_filter(reader, page.slug)
+    url = reader.page.url
+    assert query in urlsplit(url).query
+    shown_text, shown_charts = reader.main_text(), fingerprints(reader.charts())
+
+    copy = browse(server)  # a new context: no cookies, no session state; only the link
+    copy.page.goto(url, wait_until="domcontentloaded")
+    copy.wait_rendered()
+    assert urlsplit(copy.page.url).path == urlsplit(url).path
+    assert parse_qs(urlsplit(copy.page.url).query) == parse_qs(urlsplit(url).query)
+    assert copy.main_text() == shown_text
+    assert fingerprints(copy.charts()) == shown_charts
+    kind, label, option, _ = FILTER_CHANGES.get(page.slug, DEFAULT_CHANGE)
+    sidebar = copy.sidebar()
+    if kind == "radio":
+        assert sidebar.get_by_role("radio", name=option).is_checked()
+    else:
+        assert option in sidebar.get_by_test_id("stMultiSelect").filter(has_text=label).inner_text()
+    reader.assert_healthy()
+    copy.assert_healthy()
+
+
+# ---- downloads ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_download_buttons_deliver_files(
+    server: StreamlitServer, browse: Browse, page: AppPage, tmp_path: Path
+) -> None:
+    """Every download button delivers a real file; every chart page offers its charts' files."""
+    reader = browse(server)
+    reader.open(page)
+    files = download_all(reader, tmp_path)
+    if page.has_charts:
+        suffixes = {path.suffix.lower() for path in files}
+        assert files, f"{page.slug}: no download buttons (each chart downloads as PNG/SVG/HTML)"
+        assert {".png", ".svg", ".html"} <= suffixes, f"{page.slug}: only {sorted(suffixes)}"
+    assert not reader.exceptions()
+    reader.assert_healthy()
+
+
+def test_the_briefing_pack_downloads_as_a_deck(
+    server: StreamlitServer, browse: Browse, tmp_path: Path
+) -> None:
+    """Some page offers the briefing pack: a PowerPoint deck with a slide per chart."""
+    reader = browse(server)
+    packs: list[Path] = []
+    for page in PAGES:
+        reader.open(page)
+        buttons = reader.page.get_by_test_id("stDownloadButton").filter(
+            has_text=re.compile(r"pack|deck|PowerPoint|pptx", re.IGNORECASE)
+        )
+        if buttons.count():
+            with reader.page.expect_download(timeout=120_000) as info:
+                buttons.first.locator("button").click()
+            path = tmp_path / info.value.suggested_filename
+            info.value.save_as(path)
+            packs.append(path)
+            break
+    assert packs, "no page offers a briefing-pack download button"
+    assert packs[0].suffix == ".pptx" and file_problem(packs[0].name, packs[0].read_bytes()) is None
+    with zipfile.ZipFile(packs[0]) as deck:
+        slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
+    assert len(slides) >= 2, f"the pack has {len(slides)} slides"
+    reader.assert_healthy()
