@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -301,6 +303,30 @@ def _write_filter_url(state: FilterState) -> None:
 
 
 # ---- charts --------------------------------------------------------------------------------------
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _cached_build(
+    name: str, _builder: Callable[..., Any], _ds: Dataset, ds_key: int, state_key: str, _state: Any
+) -> Any:
+    return _builder(_ds, _state)
+
+
+def built(builder: Callable[..., Any], ds: Dataset, state: FilterState, **options: Any) -> Any:
+    """``builder(ds, state, **options)``, computed once per dataset, filters and options.
+
+    Chart builders are pure, so every reader with the same filters (a briefing room opening the
+    same link) shares one result instead of rebuilding Plotly figures on every rerun.
+    """
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    bound = functools.partial(builder, **options) if options else builder
+    state_key = f"{state!r}|{sorted(options.items())!r}"
+    return _cached_build(name, bound, ds, id(ds), state_key, state)
+
+
+def clear_chart_cache() -> None:
+    """For the benchmark: measure a first view, not a cached one."""
+    _cached_build.clear()
+
+
 def show_chart(spec: ChartSpec, key: str, *, selectable: bool = True) -> list[dict]:
     """A chart with its caption and downloads; returns the points the reader clicked.
 

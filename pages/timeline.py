@@ -25,7 +25,7 @@ if not state.is_default():
     )
 
 
-steps = timeline.build_designation_timeline(ds, state)
+steps = ui.built(timeline.build_designation_timeline, ds, state)
 clicked = ui.show_chart(steps, "timeline_designations")
 picked = data.selected_records(steps.rows, clicked)
 if not picked.empty:
@@ -53,7 +53,7 @@ st.caption(
     "infrastructure around the delistings. Choose event types under Filters › Event types "
     "in the sidebar."
 )
-events = timeline.build_event_timeline(ds, state)
+events = ui.built(timeline.build_event_timeline, ds, state)
 clicked_events = ui.show_chart(events, "timeline_events")
 picked_events = data.selected_records(events.rows, clicked_events)
 if not picked_events.empty:

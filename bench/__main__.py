@@ -1,0 +1,252 @@
+"""``python -m bench``: the project's benchmark. Prints one table; not a test (nothing is timed
+against a threshold in the test suite, which would flake on a shared machine).
+
+What it measures, all in the same run so ratios compare like with like:
+- each page's server-side run (AppTest, dataset already cached as in the running server) as a
+  multiple of a baseline page with one small Plotly chart, on the shipped data and on synthetic
+  copies scaled to 10x, 100x and 1000x rows (``bench/synthetic.py``), so the growth shows;
+- loading and validating each dataset once (what the server pays at first request);
+- browser time from navigation to a rendered page (charts drawn), per page, in Debian's Chromium;
+- export times: one PNG with the warm kaleido browser, and the full briefing pack;
+- the server's peak memory after the browser pass.
+
+Targets (from issue 8), judged on first views (charts built, not cached): every page within 2x
+the baseline on the shipped data, under 1 s per page at 1000x, a warm PNG under 0.5 s.
+``--quick`` skips the 1000x data and the browser pass.
+Results also go to bench/results/<timestamp>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.harness import (
+    APP,
+    APP_IDLE,
+    ARTIFACTS,
+    RENDERED_JS,
+    REPO_ROOT,
+    VIEWPORT,
+    StreamlitServer,
+    app_pages,
+    launch_chromium,
+)
+from bench.synthetic import scale_dataset
+
+BASELINE = REPO_ROOT / "bench" / "baseline_page.py"
+RESULTS = REPO_ROOT / "bench" / "results"
+PAGE_TARGET_RATIO = 2.0
+PAGE_TARGET_1000X_S = 1.0
+PNG_TARGET_S = 0.5
+
+
+def _median_run(make: Any, repeats: int, before: Any = None) -> float:
+    """Median wall time of ``make().run()`` after one warm-up run (imports, caches).
+
+    ``before`` runs ahead of each timed run, untimed (e.g. clearing the chart cache).
+    """
+    make().run(timeout=120)
+    times = []
+    for _ in range(repeats):
+        if before is not None:
+            before()
+        app = make()
+        start = time.perf_counter()
+        app.run(timeout=120)
+        times.append(time.perf_counter() - start)
+        if app.exception:
+            raise RuntimeError(f"page raised: {app.exception[0].message}")
+    return statistics.median(times)
+
+
+def page_times(data_dir: Path | None, repeats: int) -> dict[str, tuple[float, float]]:
+    """Seconds per page run (AppTest) with ``data_dir`` as the app's data: (repeat, first view).
+
+    A repeat view finds its charts in the shared chart cache (another reader with the same
+    filters); a first view builds them (the cache is cleared before each timed run). The dataset
+    itself stays loaded in both, as in the running server; its load is reported apart.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.ui import clear_chart_cache
+
+    if data_dir is None:
+        os.environ.pop("DASHBOARD_DATA_DIR", None)
+    else:
+        os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
+    times: dict[str, tuple[float, float]] = {}
+    for page in app_pages():
+
+        def make(path: str = page.path) -> Any:
+            app = AppTest.from_file(str(APP), default_timeout=120)
+            app.switch_page(path)
+            return app
+
+        times[page.slug] = (
+            _median_run(make, repeats),
+            _median_run(make, repeats, before=clear_chart_cache),
+        )
+    return times
+
+
+def baseline_time(repeats: int) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    return _median_run(lambda: AppTest.from_file(str(BASELINE), default_timeout=60), repeats)
+
+
+def load_time(data_dir: Path | None) -> float:
+    from dashboard.loader import load_dataset
+
+    start = time.perf_counter()
+    load_dataset(data_dir)
+    return time.perf_counter() - start
+
+
+def browser_times() -> tuple[dict[str, float], dict[str, float]]:
+    """Navigation to fully drawn page, per page (second visit: server warm), and server memory."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, float] = {}
+    env = {"DASHBOARD_DATA_DIR": None, "DASHBOARD_SEEDS_DIR": None}
+    with StreamlitServer(log_path=ARTIFACTS / "bench-server.log", env=env) as server:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            context = browser.new_context(viewport=VIEWPORT)
+            page = context.new_page()
+            for app_page in app_pages():
+                for attempt in range(2):  # the first visit warms the server's caches
+                    start = time.perf_counter()
+                    page.goto(server.url(app_page), wait_until="domcontentloaded")
+                    page.wait_for_selector(APP_IDLE, state="attached", timeout=120_000)
+                    page.wait_for_function(RENDERED_JS, arg=0, polling=50, timeout=120_000)
+                    if attempt == 1:
+                        times[app_page.slug] = time.perf_counter() - start
+            browser.close()
+        memory = server.memory()
+    return times, memory
+
+
+def export_times() -> dict[str, float]:
+    from dashboard import briefing_pack, catalog, export
+    from dashboard.filters import FilterState, filter_options
+    from dashboard.loader import load_dataset
+
+    ds = load_dataset()
+    state = FilterState()
+    specs = catalog.chart_specs(ds, state)
+    first = export.stamped_figure(specs[0], catalog.stamp(ds, state, specs[0].source_ids))
+    start = time.perf_counter()
+    export.to_png(first)  # starts the warm browser
+    cold = time.perf_counter() - start
+    warm = []
+    for spec in specs:
+        fig = export.stamped_figure(spec, catalog.stamp(ds, state, spec.source_ids))
+        start = time.perf_counter()
+        export.to_png(fig)
+        warm.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    briefing_pack.build_pack(
+        ds,
+        specs,
+        filters_text=state.describe(filter_options(ds).labels()),
+        coverage="",
+        stamp_for=lambda spec: catalog.stamp(ds, state, spec.source_ids),
+    )
+    pack = time.perf_counter() - start
+    return {
+        "png_first_s": cold,
+        "png_warm_median_s": statistics.median(warm),
+        "png_warm_max_s": max(warm),
+        "pack_s": pack,
+        "charts": len(specs),
+    }
+
+
+def _mark(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip 1000x and the browser pass")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per page (median)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
+
+    scales = [1, 10, 100] if args.quick else [1, 10, 100, 1000]
+    results: dict[str, Any] = {"when": dt.datetime.now().isoformat(timespec="seconds")}
+    base = baseline_time(args.repeats)
+    results["baseline_s"] = base
+    per_scale: dict[int, dict[str, tuple[float, float]]] = {}
+    loads: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for factor in scales:
+            data_dir = None if factor == 1 else scale_dataset(factor, Path(tmp) / f"x{factor}")
+            loads[factor] = load_time(data_dir)
+            repeats = args.repeats if factor < 1000 else max(2, args.repeats // 2)
+            per_scale[factor] = page_times(data_dir, repeats)
+            print(f"  measured {factor}x", file=sys.stderr, flush=True)
+    os.environ.pop("DASHBOARD_DATA_DIR", None)
+    results["page_s"] = {str(k): v for k, v in per_scale.items()}
+    results["load_s"] = {str(k): v for k, v in loads.items()}
+    browser: dict[str, float] = {}
+    memory: dict[str, float] = {}
+    if not args.quick:
+        browser, memory = browser_times()
+        results["browser_s"], results["server_memory_mb"] = browser, memory
+    exports = export_times()
+    results["exports"] = exports
+
+    pages = list(per_scale[1])
+    header = ["page", "1x repeat s", "x baseline", "1x first s", "x baseline"]
+    header += [f"{f}x first s" for f in scales[1:]] + ["browser s", "target"]
+    lines = [header]
+    for slug in pages:
+        repeat, first = per_scale[1][slug]
+        ok = first / base <= PAGE_TARGET_RATIO
+        if 1000 in per_scale:
+            ok = ok and per_scale[1000][slug][1] < PAGE_TARGET_1000X_S
+        row = [slug, f"{repeat:.3f}", f"{repeat / base:.2f}", f"{first:.3f}", f"{first / base:.2f}"]
+        row += [f"{per_scale[f][slug][1]:.3f}" for f in scales[1:]]
+        row += [f"{browser[slug]:.2f}" if slug in browser else "-", _mark(ok)]
+        lines.append(row)
+    blank = ["-"] * (len(header) - 5)
+    lines.append(["baseline page", f"{base:.3f}", "1.00", f"{base:.3f}", "1.00", *blank])
+    loads_row = ["load+validate", "-", "-", f"{loads[1]:.3f}", "-"]
+    loads_row += [f"{loads[f]:.3f}" for f in scales[1:]] + ["-", "-"]
+    lines.append(loads_row)
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+    for row in lines:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print()
+    png_ok = exports["png_warm_median_s"] < PNG_TARGET_S
+    print(
+        f"exports: first PNG {exports['png_first_s']:.2f} s (starts the browser); warm PNG "
+        f"median {exports['png_warm_median_s']:.3f} s, max {exports['png_warm_max_s']:.3f} s "
+        f"[{_mark(png_ok)}: < {PNG_TARGET_S} s]; briefing pack ({exports['charts']} charts) "
+        f"{exports['pack_s']:.2f} s"
+    )
+    if memory:
+        print(
+            f"server memory after the browser pass: peak {memory['peak_rss_mb']:.0f} MB, "
+            f"now {memory['rss_mb']:.0f} MB (+ {memory['children_rss_mb']:.0f} MB children)"
+        )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{results['when'].replace(':', '')}.json"
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"saved {out.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
