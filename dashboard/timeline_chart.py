@@ -390,11 +390,17 @@ def _padded(item: Styled, layout: LaneLayout) -> str:
 def _add_disputes(
     fig: go.Figure, styled: Sequence[Styled], layout: LaneLayout, panels: Sequence[Panel]
 ) -> None:
-    """A dotted line between marks of one step whose dates cannot both be true."""
+    """A dotted line between marks of one step whose dates cannot both be true.
+
+    One line trace per panel and one update for all labels: Plotly copies the whole trace and
+    annotation lists on every single add, which made many disputes quadratic.
+    """
     by_key: dict[tuple[str, ...], list[Styled]] = {}
     for item in styled:
         if item.mark.disputed:
             by_key.setdefault(item.mark.key, []).append(item)
+    lines: dict[int, tuple[list[object], list[object], list[list[str]]]] = {}
+    labels: list[dict[str, object]] = []
     for key, items in by_key.items():
         items.sort(key=lambda s: s.mark.start)
         for first, second in pairwise(items):
@@ -411,30 +417,42 @@ def _add_disputes(
             else:
                 xs, ys = [x1, x2], [y1, y2]
                 y_text = (y1 + y2) / 2
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"color": DISPUTE_COLOR, "width": 1.5, "dash": "dot"},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    name="sources disagree on the date",
-                    meta={"role": "dispute", "key": list(key)},
-                ),
-                row=1,
-                col=number + 1,
+            all_x, all_y, keys = lines.setdefault(number, ([], [], []))
+            if all_x:
+                all_x.append(None)  # a gap: one trace per panel draws every dispute
+                all_y.append(None)
+            all_x.extend(xs)
+            all_y.extend(ys)
+            keys.append(list(key))
+            labels.append(
+                {
+                    "x": x1 + (x2 - x1) / 2,
+                    "y": y_text,
+                    "xref": "x" if number == 0 else f"x{number + 1}",
+                    "yref": "y",
+                    "text": "dates disagree",
+                    "showarrow": False,
+                    "bgcolor": "white",
+                    "font": {"size": 11, "color": DISPUTE_COLOR},
+                }
             )
-            fig.add_annotation(
-                x=x1 + (x2 - x1) / 2,
-                y=y_text,
-                xref="x" if number == 0 else f"x{number + 1}",
-                yref="y",
-                text="dates disagree",
-                showarrow=False,
-                bgcolor="white",
-                font={"size": 11, "color": DISPUTE_COLOR},
-            )
+    for number, (all_x, all_y, keys) in sorted(lines.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=all_x,
+                y=all_y,
+                mode="lines",
+                line={"color": DISPUTE_COLOR, "width": 1.5, "dash": "dot"},
+                hoverinfo="skip",
+                showlegend=False,
+                name="sources disagree on the date",
+                meta={"role": "dispute", "keys": keys},
+            ),
+            row=1,
+            col=number + 1,
+        )
+    if labels:
+        fig.update_layout(annotations=[*fig.layout.annotations, *labels])
 
 
 def _add_legend(fig: go.Figure, entries: Sequence[LegendEntry]) -> None:

@@ -20,7 +20,7 @@ from its source's publication, so a past briefing never "knows" news that broke 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,8 +81,30 @@ def events_in_view(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
 
 
 # ---- marks ---------------------------------------------------------------------------------------
+_MARKS_MEMO: dict[tuple[str, int], tuple[pd.DataFrame, tuple[list[Mark], pd.DataFrame]]] = {}
+
+
+def _memo(kind: str, frame: pd.DataFrame, compute: Callable[[], Any]) -> Any:
+    """One grouping per frame object: a chart build asks for the same marks several times
+    (figure, headline, records). Keyed by identity and holding the frame, so a key is never
+    reused for another frame; only the latest frame of each kind is kept."""
+    key = (kind, id(frame))
+    hit = _MARKS_MEMO.get(key)
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    result = compute()
+    for old in [k for k in _MARKS_MEMO if k[0] == kind]:
+        _MARKS_MEMO.pop(old, None)
+    _MARKS_MEMO[key] = (frame, result)
+    return result
+
+
 def designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
     """One mark per step and compatible date; undated reports that fit no single mark."""
+    return _memo("designations", designations, lambda: _designation_marks(designations))
+
+
+def _designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
     return group_marks(
         designations,
         DESIGNATION_KEY,
@@ -92,7 +114,7 @@ def designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataFr
 
 
 def event_marks(events: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
-    return group_marks(events, EVENT_KEY, "event_type")
+    return _memo("events", events, lambda: group_marks(events, EVENT_KEY, "event_type"))
 
 
 def text_of(value: object) -> str:

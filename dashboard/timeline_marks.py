@@ -17,6 +17,7 @@ Nothing here draws or imports Streamlit; the figures live in ``dashboard.timelin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -64,6 +65,7 @@ class Mark:
     index: tuple[Any, ...] = ()  # labels of ``records`` in ``frame``
     undated_index: tuple[Any, ...] = ()
     rivals: tuple[Rival, ...] = ()
+    more_rivals: int = 0  # further dates of the step not listed in ``rivals`` (long lists)
     ambiguous: bool = False  # an imprecise date compatible with several of the step's dates
     ongoing: bool = False  # a state of affairs (see ONGOING_ACTIONS): several dates agree
 
@@ -83,7 +85,7 @@ class Mark:
     def all_records(self) -> tuple[Record, ...]:
         return self.records + self.undated_records
 
-    @property
+    @functools.cached_property
     def source_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(str(r["source_id"]) for r in self.all_records))
 
@@ -222,26 +224,45 @@ def group_marks(
     return marks, frame.loc[loose]
 
 
+MAX_RIVALS = 6  # dates listed in a hover; a step reported at more dates says "and N more"
+
+
 def _with_rivals(marks: list[Mark]) -> list[Mark]:
-    """Tell each mark of one step about the step's other dates (none when there is one)."""
+    """Tell each mark of one step about the step's other dates (none when there is one).
+
+    Each mark lists its nearest other dates (at most ``MAX_RIVALS``), always including one that
+    contradicts it if any does, so a step reported at very many dates stays linear in cost.
+    """
     if len(marks) < 2:
         return marks
     ordered = sorted(marks, key=lambda m: (m.start, m.end))
-    return [
-        replace(
-            mark,
-            rivals=tuple(
-                Rival(
-                    label=other.label,
-                    sources=other.n_sources,
-                    disjoint=not _overlap((mark.start, mark.end), (other.start, other.end)),
-                )
-                for other in ordered
-                if other is not mark
-            ),
+    by_end = sorted(range(len(ordered)), key=lambda i: ordered[i].end)
+    by_start = sorted(range(len(ordered)), key=lambda i: ordered[i].start, reverse=True)
+    out: dict[int, Mark] = {}
+    for position, mark in enumerate(ordered):
+        half = MAX_RIVALS // 2
+        window = list(range(max(0, position - half), min(len(ordered), position + half + 1)))
+        chosen = [i for i in window if i != position][:MAX_RIVALS]
+        # the other mark ending first and the one starting last: if any other mark is
+        # disjoint from this one, one of these two is
+        earliest_end = next(i for i in by_end if i != position)
+        latest_start = next(i for i in by_start if i != position)
+        for extreme in (earliest_end, latest_start):
+            if extreme not in chosen and not _overlap(
+                (mark.start, mark.end), (ordered[extreme].start, ordered[extreme].end)
+            ):
+                chosen = [*chosen[: MAX_RIVALS - 1], extreme]
+        chosen.sort()
+        rivals = tuple(
+            Rival(
+                label=ordered[i].label,
+                sources=ordered[i].n_sources,
+                disjoint=not _overlap((mark.start, mark.end), (ordered[i].start, ordered[i].end)),
+            )
+            for i in chosen
         )
-        for mark in marks
-    ]
+        out[id(mark)] = replace(mark, rivals=rivals, more_rivals=len(ordered) - 1 - len(rivals))
+    return [out[id(mark)] for mark in marks]
 
 
 def date_note(mark: Mark) -> str:
@@ -249,6 +270,8 @@ def date_note(mark: Mark) -> str:
     if not mark.rivals:
         return ""
     others = "; ".join(f"{r.label} ({_sources(r.sources)})" for r in mark.rivals)
+    if mark.more_rivals:
+        others += f"; and {mark.more_rivals} more dates"
     if mark.ongoing:
         return f"Also reported at: {others}"
     if mark.ambiguous:
