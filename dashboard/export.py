@@ -80,6 +80,12 @@ def warm_up() -> None:
     with _server_lock:
         if not _server_started:
             import kaleido
+            import plotly.io as pio
+
+            from dashboard.map_figure import TOPOJSON_DIR
+
+            # the geo subplot's base map from our copy, never from Plotly's CDN
+            pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
 
             kaleido.start_sync_server(silence_warnings=True)
             _server_started = True
@@ -110,7 +116,14 @@ def to_html(fig: go.Figure, title: str) -> bytes:
         full_html=True,
         config={"displaylogo": False, "responsive": True},
     )
-    page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
+    head = f"<head><title>{html.escape(title)}</title>"
+    if any(trace.type in ("choropleth", "scattergeo") for trace in fig.data):
+        # The geo subplot would fetch its base map from Plotly's CDN: embed our copy instead.
+        from dashboard.map_figure import TOPOJSON_DIR
+
+        world = (TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8")
+        head += f"<script>window.PlotlyGeoAssets={{topojson:{{world_110m:{world}}}}};</script>"
+    page = page.replace("<head>", head, 1)
     return page.encode("utf-8")
 
 

@@ -335,6 +335,8 @@ def show_chart(spec: ChartSpec, key: str, *, selectable: bool = True) -> list[di
     """
     config = {
         "displaylogo": False,
+        # the map's base file from this server (static/), never from Plotly's CDN
+        "topojsonURL": "/app/static/topojson/",
         "toImageButtonOptions": {
             "format": "png",
             "filename": spec.chart_id,

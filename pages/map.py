@@ -1,9 +1,28 @@
-"""Placeholder: this page is being built."""
+"""Map: where the threats sit, in northern Afghanistan and along its Central Asian borders.
+
+The map shades each province by the records (under the current filters) that name it, marks the
+district, cities and canal the sources name, and draws the Tajik, Uzbek and Turkmen borders.
+Clicking a province lists its records with their sources and quotes. Everything is computed in
+dashboard/map_figure.py; data text is shown as text, never as markup.
+"""
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import map_figure, ui
 
 ds = ui.dataset()
-st.title("Map")
-st.info("This page is under construction.")
+state = ui.filters(ds)
+
+st.title("Northern Afghanistan and its Central Asian borders")
+spec = ui.built(map_figure.build_province_map, ds, state)
+st.markdown(f"**{ui.plain(spec.title)}**")
+clicked = ui.show_chart(spec, "province_map")
+province_ids = map_figure.selected_provinces(clicked)
+if province_ids:
+    picked = map_figure.records_of(spec.rows, province_ids)
+    st.markdown(f"**Records naming {ui.plain(', '.join(picked['province'].unique()))}**")
+    st.dataframe(picked, hide_index=True, width="stretch")
+else:
+    st.caption("Click a shaded province to list its records here.")
+with st.expander(f"Records behind this map ({len(spec.rows)} record–province pairs)"):
+    st.dataframe(map_figure.records_of(spec.rows), hide_index=True, width="stretch")

@@ -1,0 +1,41 @@
+"""The map page in AppTest: it runs, draws the map, and lists the records behind it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_map(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.switch_page("pages/map.py")
+    return app.run()
+
+
+def plotly_specs(app: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in app.get("plotly_chart")]
+
+
+def test_map_page_runs_and_draws_the_province_map() -> None:
+    app = open_map()
+    assert not app.exception
+    (spec,) = plotly_specs(app)
+    types = {trace["type"] for trace in spec["data"]}
+    assert types == {"choropleth", "scattergeo"}
+    assert any("Badakhshan" in md.value for md in app.markdown)
+    assert app.dataframe, "the records table is missing"
+
+
+def test_map_page_follows_a_filter_from_the_url() -> None:
+    app = open_map({"source": "004-d3846a0bdc6f5d90"})
+    assert not app.exception
+    (spec,) = plotly_specs(app)
+    title = spec["layout"]["title"]["text"]
+    assert title.startswith("<b>Records name")
+    assert "bne IntelliNews" in json.dumps(spec["layout"]["annotations"])
