@@ -1,0 +1,119 @@
+"""Strength charts: numbers drawn as stated, panels by metric and scope, the ratio as a floor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import strength
+from dashboard.filters import FilterState
+from dashboard.loader import Dataset, load_dataset
+
+ISIS_K = "strength-islamic-state-khorasan-province-isis-k"
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def charts(ds: Dataset) -> dict:
+    return {spec.chart_id: spec for spec in strength.build_strength_charts(ds, FilterState())}
+
+
+def claim_traces(fig, estimate_id: str, role: str = "claim"):
+    return [t for t in fig.data if t.meta and t.meta.get("estimate_id") == estimate_id
+            and t.meta.get("role") == role]  # fmt: skip
+
+
+def test_one_chart_per_group(charts: dict) -> None:
+    assert {ISIS_K, "strength-jamaat-ansarullah", "strength-all-groups-in-afghanistan"} <= set(
+        charts
+    )
+
+
+def test_more_than_is_an_open_mark_pointing_up_from_the_stated_number(charts: dict) -> None:
+    fig = charts[ISIS_K].figure
+    (mark,) = claim_traces(fig, "isisk-fighters-serenko-2024")
+    assert mark.marker.symbol == "triangle-up" and mark.y == (25000,)
+    assert "more than 25,000" in mark.text[0]
+    (shaft,) = claim_traces(fig, "isisk-fighters-serenko-2024", "claim-extent")
+    assert shaft.line.dash == "dash" and shaft.y[0] == 25000 and shaft.y[1] > 25000
+
+
+def test_a_figure_is_a_point_and_hundreds_is_its_band(charts: dict) -> None:
+    (sidorov,) = claim_traces(charts[ISIS_K].figure, "isisk-fighters-sidorov-2023")
+    assert sidorov.marker.symbol == "circle" and sidorov.y == (6500,)
+    ja = charts["strength-jamaat-ansarullah"].figure
+    (band,) = claim_traces(ja, "ja-militants-now-serenko", "claim-extent")
+    assert band.y == (200, 999) and band.line.dash == "solid"
+
+
+def test_a_year_precise_as_of_date_spans_the_year(charts: dict) -> None:
+    (span,) = claim_traces(charts[ISIS_K].figure, "isisk-fighters-sidorov-2023", "date-span")
+    assert str(span.x[0])[:10] == "2023-01-01" and str(span.x[1])[:10] == "2023-12-31"
+
+
+def test_metrics_and_scopes_are_separate_labelled_panels(charts: dict) -> None:
+    fig = charts[ISIS_K].figure
+    titles = [a.text for a in fig.layout.annotations if a.text and "·" in a.text]
+    assert len(titles) == 3
+    assert any("Fighters" in t and "group total" in t for t in titles)
+    assert any("Fighters" in t and "Tajikistan" in t for t in titles)
+    assert any("Militants" in t for t in titles)
+    axes = {
+        claim_traces(fig, eid)[0].yaxis
+        for eid in (
+            "isisk-fighters-serenko-2024",
+            "isisk-fighters-tajik-border-sidorov-2023",
+            "isisk-militants-bortnikov-2023",
+        )
+    }
+    assert len(axes) == 3  # never on one comparable axis
+
+
+def test_the_ratio_is_at_least_3_8_and_names_both_claimants(ds: Dataset) -> None:
+    gaps = strength.disagreement(strength.claims(ds, FilterState()))
+    isis = gaps[(gaps["metric"] == "fighters") & gaps["group"].str.contains("ISIS-K")]
+    (row,) = isis.to_dict("records")
+    assert row["ratio"] == pytest.approx(25000 / 6500)
+    assert row["high over low"] == "at least 3.8×"
+    assert "Serenko" in row["highest"] and "Sidorov" in row["lowest"]
+    assert row["claims agree"] == "no"
+
+
+def test_one_claimant_over_time_is_not_called_a_disagreement(ds: Dataset) -> None:
+    gaps = strength.disagreement(strength.claims(ds, FilterState()))
+    (ja,) = gaps[gaps["group"] == "Jamaat Ansarullah"].to_dict("records")
+    assert ja["claims agree"] == "one claimant at different dates"
+    assert ja["high over low"] == "at least 2.0×"
+
+
+def test_log_scale(ds: Dataset) -> None:
+    (spec, *_) = strength.build_strength_charts(ds, FilterState(), log_y=True)
+    assert spec.figure.layout.yaxis.type == "log"
+
+
+def test_filters_apply(ds: Dataset) -> None:
+    only = strength.build_strength_charts(ds, FilterState(claimants=("andrey-serenko",)))
+    claimants = {n for spec in only for n in spec.rows["claimant_name"]}
+    assert claimants <= {"Andrey Serenko"}
+    assert strength.build_strength_charts(ds, FilterState(date_to=dt.date(2001, 1, 1))) == []
+
+
+def test_capacity_indicators_have_their_own_panels(ds: Dataset) -> None:
+    spec = strength.build_capacity_chart(ds, FilterState())
+    assert spec.chart_id == "capacity-indicators"
+    titles = {a.text for a in spec.figure.layout.annotations}
+    assert {"<b>Madrassas</b>", "<b>Madrassa students</b>"} <= titles
+    qualifiers = {t.meta["qualifier"] for t in spec.figure.data if t.meta and "qualifier" in t.meta}
+    assert {"more_than", "up_to"} <= qualifiers
+
+
+def test_claims_table_keeps_the_number_as_stated_and_the_quote(ds: Dataset) -> None:
+    table = strength.claims_table(strength.claims(ds, FilterState()))
+    serenko = table[table["record id"] == "isisk-fighters-serenko-2024"].iloc[0]
+    assert serenko["number as stated"] == "more than 25,000"
+    assert serenko["quote or our summary"] and serenko["evidence type"] == "seed quote"
