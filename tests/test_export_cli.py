@@ -1,0 +1,61 @@
+"""``python -m dashboard export``: every chart in every format, the pack, and refused options."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from pptx import Presentation
+
+from dashboard import catalog
+from dashboard.filters import FilterState
+from dashboard.loader import load_dataset
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "export", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_every_chart_and_the_pack(tmp_path: Path) -> None:
+    result = run(
+        "--out", str(tmp_path), "--pack", "--formats", "png,csv", "--known-as-of", "2024-06-30"
+    )
+    assert result.returncode == 0, result.stderr
+    ds = load_dataset()
+    specs = catalog.chart_specs(ds, FilterState())
+    ids = {spec.chart_id for spec in specs}
+    assert {"designations-timeline", "province-map", "capacity-indicators"} <= ids
+    for chart_id in ids:
+        assert (tmp_path / f"{chart_id}.csv").exists(), chart_id
+    pngs = list(tmp_path.glob("*.png"))
+    assert len(pngs) >= 5
+    deck = Presentation(io.BytesIO((tmp_path / "briefing-pack.pptx").read_bytes()))
+    slides = list(deck.slides)
+    assert len(slides) == len(pngs) + 2
+    title = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "known as of 2024-06-30" in title
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_source_is_refused_by_name(tmp_path: Path) -> None:
+    result = run("--out", str(tmp_path), "--source", "no-such-source", "--formats", "csv")
+    assert result.returncode == 2
+    assert "--source 'no-such-source': unknown source id" in result.stderr
+    assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
+
+
+def test_a_bad_date_and_format_are_refused(tmp_path: Path) -> None:
+    bad_date = run("--out", str(tmp_path), "--from", "2024-13-45")
+    assert bad_date.returncode == 2 and "--from '2024-13-45'" in bad_date.stderr
+    bad_format = run("--out", str(tmp_path), "--formats", "gif")
+    assert bad_format.returncode == 2 and "gif" in bad_format.stderr
