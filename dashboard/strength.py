@@ -254,7 +254,7 @@ def _add_claim(fig: go.Figure, row: Any, panel: int, top: float, bottom: float) 
                 "line": {"color": colour, "width": 2},
             },
             text=[_esc(label)],
-            textposition="middle right",
+            textposition="top right",  # above the as-of span line, never struck through
             textfont={"size": 12, "color": colour},
             name=row.affiliation,
             showlegend=False,
@@ -375,7 +375,7 @@ def group_title(subject: str, gaps: pd.DataFrame) -> str:
         if top["claims agree"] == "one claimant at different dates":
             return f"{subject} {top['metric']}: one claimant's figure rose {top['high over low']}"
         spread = top["high over low"]
-        return f"{subject} {top['metric']}: {spread} between the highest and lowest claim"
+        return f"{subject} {top['metric']}: highest claim {spread} the lowest"
     return f"{subject}: strength claims by source"
 
 

@@ -420,5 +420,6 @@ def briefing_pack_button(ds: Dataset, state: FilterState) -> None:
         key="briefing_pack",
         icon=":material/slideshow:",
         on_click="ignore",
-        help="Every chart for the current filters, one per slide, with captions and sources",
     )
+    # (a caption, not the button's help: a tooltip makes Streamlit draw the button twice)
+    st.caption("Every chart for the current filters, one per slide, with captions and sources.")

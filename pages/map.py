@@ -15,7 +15,6 @@ state = ui.filters(ds)
 
 st.title("Northern Afghanistan and its Central Asian borders")
 spec = ui.built(map_figure.build_province_map, ds, state)
-st.markdown(f"**{ui.plain(spec.title)}**")
 clicked = ui.show_chart(spec, "province_map")
 province_ids = map_figure.selected_provinces(clicked)
 if province_ids:

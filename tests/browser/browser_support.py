@@ -128,8 +128,10 @@ class Reader:
 
     def choose_in_multiselect(self, widget_label: str, option: str) -> None:
         widget = self.sidebar().get_by_test_id("stMultiSelect").filter(has_text=widget_label)
-        widget.locator("input").click(timeout=ACTION_TIMEOUT_MS)
-        self.page.get_by_role("option", name=option, exact=True).click()
+        field = widget.locator("input")
+        field.click(timeout=ACTION_TIMEOUT_MS)
+        field.fill(option)  # the dropdown is virtualised: options far down are not in the DOM
+        self.page.get_by_role("option", name=option, exact=True).click(timeout=ACTION_TIMEOUT_MS)
         self.page.keyboard.press("Escape")
         self.settle()
 
