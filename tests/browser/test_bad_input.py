@@ -127,11 +127,12 @@ INJECTED = f"Injected {SCRIPT} {BOLD} {IMAGE} end."
 SEED_SOURCE = "000-35de1b5f2ce09a87"
 
 # In the page's text every fragment of the injection comes with its tags around it, i.e. it
-# was shown as written; and no element was made from it.
+# was shown as written; and no element was made from it. (A script *made from* the text holds
+# exactly ``alert(1)``; Plotly's own script in an HTML export carries the escaped text as data.)
 INJECTED_ELEMENTS_JS = """
 () => ({
   scripts: Array.from(document.querySelectorAll('script'))
-    .filter((s) => s.textContent.includes('alert(1)')).length,
+    .filter((s) => s.textContent.trim() === 'alert(1)').length,
   bold: Array.from(document.querySelectorAll('b, strong'))
     .filter((b) => b.textContent.includes('qzbold')).length,
   images: document.querySelectorAll('img[src="x"], image[href="x"]').length,
