@@ -7,10 +7,10 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import SEED_TEXT, MakeDataset, Tables, valid_tables, write_dataset
 
 from dashboard.loader import DataInvalid, Dataset, load_dataset, value_text
 from dashboard.quotes import find_quote
+from tests.conftest import SEED_TEXT, MakeDataset, Tables, valid_tables, write_dataset
 
 TODAY = dt.date(2026, 1, 1)
 

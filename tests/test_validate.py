@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from conftest import SEED_FILE, MakeDataset, Mutation, Tables, write_dataset
 
 from dashboard import REPO_ROOT, vocab
 from dashboard.__main__ import main
 from dashboard.validate import REFERENCES, Problem, Report, validate_dataset
+from tests.conftest import SEED_FILE, MakeDataset, Mutation, Tables, write_dataset
 
 TODAY = dt.date(2026, 1, 1)
 
