@@ -40,6 +40,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Many readers in one browser: keep every tab running at full speed, as each reader's own
+    # browser would (background tabs otherwise get throttled timers and paused rendering).
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 
