@@ -8,7 +8,8 @@ export BROWSER_PATH="${BROWSER_PATH:-/usr/bin/chromium}"
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .
 uv run --frozen python -m dashboard validate
-# Unit and AppTest tests on both cores; then the browser tests (real servers and Chromium, the
-# load test among them) on their own, so they do not compete with each other for the CPU.
+# Unit and AppTest tests, then the browser tests (each worker with its own servers and Chromium),
+# both on two workers; the 20-reader load test last and alone, so nothing else competes with it.
 uv run --frozen pytest -n 2 --ignore=tests/browser "$@"
-exec uv run --frozen pytest tests/browser "$@"
+uv run --frozen pytest -n 2 tests/browser -m "not load" "$@"
+exec uv run --frozen pytest tests/browser -m load "$@"

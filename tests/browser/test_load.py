@@ -47,6 +47,7 @@ LOAD_BUDGET_S = 200.0  # 20 readers x 6 pages on a 2-core machine took about 135
 # visitor of a deployed server does.
 ARRIVAL_GAP_S = 0.5
 PAGE_TIMEOUT_MS = 60_000  # one page under load
+CHART_GRACE_S = 20.0
 
 
 @dataclass
@@ -125,9 +126,16 @@ async def one_reader(browser: Any, server: StreamlitServer, number: int, run: Lo
                         timeout=PAGE_TIMEOUT_MS,
                     )
                 await wait_rendered(page)
-                exceptions = await page.locator(EXCEPTION).count()
-                charts = await page.evaluate(CHARTS_JS)
-                problem = page_problem(app_page, exceptions, charts)
+                # A chart may still be drawing (the map loads its base file first): give it up
+                # to CHART_GRACE_S under load before calling it empty.
+                deadline = time.monotonic() + CHART_GRACE_S
+                while True:
+                    exceptions = await page.locator(EXCEPTION).count()
+                    charts = await page.evaluate(CHARTS_JS)
+                    problem = page_problem(app_page, exceptions, charts)
+                    if problem is None or exceptions or time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.5)
             except Exception as error:  # recorded as this visit's failure
                 problem = f"{type(error).__name__}: {str(error).splitlines()[0]}"
             run.visits.append(
