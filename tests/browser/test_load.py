@@ -109,7 +109,9 @@ async def one_reader(browser: Any, server: StreamlitServer, number: int, run: Lo
             started = time.monotonic()
             try:
                 if index == 0:
-                    await page.goto(server.url(app_page), wait_until="domcontentloaded")
+                    await page.goto(
+                        server.url(app_page), wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS
+                    )
                 else:
                     heading = page.locator('[data-testid="stMain"] h1').first
                     before = await heading.inner_text()
