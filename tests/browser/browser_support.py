@@ -12,9 +12,11 @@ import json
 import re
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -66,6 +68,14 @@ class Reader:
         """Load a page by its URL; return once its run has finished and everything is drawn."""
         self.page.goto(self.server.url(app_page, query), wait_until="domcontentloaded")
         self.wait_rendered()
+
+    def go(self, app_page: AppPage) -> None:
+        """Move to another page with the sidebar's link, as a reader does (no reload: the same
+        session, and none of the minutes a full page load per step costs a long test)."""
+        nav = self.page.get_by_test_id("stSidebarNav")
+        nav.get_by_role("link", name=app_page.title, exact=True).click(timeout=ACTION_TIMEOUT_MS)
+        self.page.wait_for_url(lambda url: urlsplit(url).path.strip("/") == app_page.url_path)
+        self.settle()
 
     def wait_rendered(self, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
         """Wait until the script is idle and the frontend has drawn all of it, charts included."""
@@ -189,12 +199,23 @@ def file_problem(name: str, body: bytes) -> str | None:
     return None
 
 
-def download_all(reader: Reader, out: Path) -> list[Path]:
-    """Click every download button on the page; return the files, checked against their names."""
-    buttons = reader.page.get_by_test_id("stDownloadButton")
+def download_all(
+    reader: Reader, out: Path, *, skip: Callable[[str], bool] = lambda label: False
+) -> list[Path]:
+    """Click every download button in the page's main area (the sidebar's briefing pack has its
+    own tests: building the deck on every page would only repeat them) except those whose label
+    ``skip`` names; return the files, checked against their names.
+
+    The buttons are ``on_click="ignore"``: a click starts no rerun, so there is nothing to wait
+    for between downloads. A rerun would be a defect, and the final check catches it.
+    """
+    buttons = reader.page.get_by_test_id("stMain").get_by_test_id("stDownloadButton")
     files: list[Path] = []
     for index in range(buttons.count()):
         button = buttons.nth(index)
+        label = button.inner_text()
+        if skip(label):
+            continue
         with reader.page.expect_download(timeout=60_000) as info:
             button.locator("button").click()
         download = info.value
@@ -202,7 +223,24 @@ def download_all(reader: Reader, out: Path) -> list[Path]:
         path = out / download.suggested_filename
         download.save_as(path)
         problem = file_problem(path.name, path.read_bytes())
-        assert problem is None, f"{path.name} from {button.inner_text()!r}: {problem}"
+        assert problem is None, f"{path.name} from {label!r}: {problem}"
         files.append(path)
-        reader.settle()
+    assert reader.page.locator(APP_IDLE).count() == 1, "a download started a rerun"
     return files
+
+
+def download_pack(reader: Reader, out: Path) -> Path:
+    """The briefing pack from the sidebar's Export section, checked as an archive."""
+    buttons = (
+        reader.sidebar()
+        .get_by_test_id("stDownloadButton")
+        .filter(has_text=re.compile(r"briefing pack", re.IGNORECASE))
+    )
+    assert buttons.count() == 1, "the sidebar offers no briefing-pack download button"
+    with reader.page.expect_download(timeout=120_000) as info:
+        buttons.first.locator("button").click()
+    path = out / info.value.suggested_filename
+    info.value.save_as(path)
+    problem = file_problem(path.name, path.read_bytes())
+    assert problem is None, f"{path.name}: {problem}"
+    return path
