@@ -175,95 +175,164 @@ def claims_table(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
 
 
-def _span(row: Any) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
-    start, end = pd.Timestamp(row.as_of_start), pd.Timestamp(row.as_of_end)
-    return start, end, start + (end - start) / 2
+HOVER_COLUMNS = (
+    "claimant_name",
+    "affiliation",
+    "subject_name",
+    "metric_label",
+    "value_text",
+    "as_of",
+    "as_of_basis",
+    "scope",
+    "source_label",
+)
 
 
-def _hover(row: Any) -> str:
-    evidence = row.quote_or_summary
-    kind = "Quote" if row.source_kind == "seed" else "Our summary (external source)"
+def _each(values: pd.Series, make: Any) -> pd.Series:
+    """``make`` applied once per distinct value: at scale most claims repeat a few texts."""
+    made = values.map({value: make(value) for value in values.unique()})
+    return made.astype(object)  # str, also when empty (an empty map comes back as float)
+
+
+def _hovers(rows: pd.DataFrame) -> pd.Series:
+    """Each claim's hover text, built column-wise (a per-row f-string is the cost at scale)."""
+    esc = {column: _each(rows[column], _esc) for column in HOVER_COLUMNS}
+    kind = (rows["source_kind"] == "seed").map(
+        {True: "Quote", False: "Our summary (external source)"}
+    )
     return (
-        f"<b>{_esc(row.claimant_name)}</b> ({_esc(row.affiliation)})<br>"
-        f"{_esc(row.subject_name)} {_esc(row.metric_label)}: <b>{_esc(row.value_text)}</b><br>"
-        f"As of {_esc(row.as_of)} ({_esc(row.as_of_basis)}); scope: {_esc(row.scope)}<br>"
-        f"Source: {_esc(row.source_label)}<br>{kind}: {_wrap(evidence)}"
+        "<b>" + esc["claimant_name"] + "</b> (" + esc["affiliation"] + ")<br>"
+        + esc["subject_name"] + " " + esc["metric_label"] + ": <b>" + esc["value_text"]
+        + "</b><br>As of " + esc["as_of"] + " (" + esc["as_of_basis"] + "); scope: "
+        + esc["scope"] + "<br>Source: " + esc["source_label"] + "<br>" + kind + ": "
+        + _each(rows["quote_or_summary"], _wrap)
+    )  # fmt: skip
+
+
+def claim_geometry(rows: pd.DataFrame, top: float, bottom: float) -> pd.DataFrame:
+    """Where each claim is drawn, as stated: ``y0``-``y1`` its extent (a range as a bar, an open
+    bound as an arrow shaft from the stated number), ``marker_y`` the stated number, ``symbol``
+    its shape, ``mid``/``start``/``end`` its as-of date and the span it covers."""
+    start = pd.to_datetime(rows["as_of_start"])
+    end = pd.to_datetime(rows["as_of_end"])
+    low = rows["value_low"].astype(float)
+    high = rows["value_high"].astype(float)
+    more = rows["qualifier"].eq("more_than")
+    up_to = rows["qualifier"].eq("up_to")
+    ranged = ~more & ~up_to & low.ne(high) & low.notna() & high.notna()
+    y0 = low.where(~up_to, high)
+    y1 = low.copy()
+    y1[more] = (low[more] * OPEN_STRETCH).clip(upper=top)
+    y1[up_to] = (high[up_to] / OPEN_STRETCH).clip(lower=bottom)
+    y1[ranged] = high[ranged]
+    symbol = pd.Series("circle", index=rows.index)
+    symbol[more], symbol[up_to], symbol[ranged] = "triangle-up", "triangle-down", "line-ew"
+    open_bound = more | up_to
+    return pd.DataFrame(
+        {
+            "start": start,
+            "end": end,
+            "mid": start + (end - start) / 2,
+            "y0": y0,
+            "y1": y1,
+            "marker_y": y0.where(y0.eq(y1) | open_bound, (y0 + y1) / 2),
+            "symbol": symbol,
+            "dash": open_bound.map({True: "dash", False: "solid"}),
+        },
+        index=rows.index,
     )
 
 
-def _add_claim(fig: go.Figure, row: Any, panel: int, top: float, bottom: float) -> None:
-    """One claim, drawn as stated, in subplot row ``panel``."""
-    colour = affiliation_color(row.claimant_affiliation_type)
-    start, end, mid = _span(row)
-    seed = row.source_kind == "seed"
-    hover = _hover(row)
-    common = {"legendgroup": row.affiliation, "hoverinfo": "text", "hovertext": hover}
-    label = f"{row.claimant_name}: {row.value_text}"
-    if row.qualifier == "more_than":
-        y0, y1, symbol = row.value_low, min(row.value_low * OPEN_STRETCH, top), "triangle-up"
-    elif row.qualifier == "up_to":
-        y0, y1, symbol = row.value_high, max(row.value_high / OPEN_STRETCH, bottom), "triangle-down"
-    elif row.value_low != row.value_high:
-        y0, y1, symbol = row.value_low, row.value_high, "line-ew"
-    else:
-        y0 = y1 = row.value_low
-        symbol = "circle"
-    if y0 != y1:  # a range as a bar, an open bound as a dashed arrow shaft
-        dash = "dash" if row.qualifier in ("more_than", "up_to") else "solid"
-        width = 2 if dash == "dash" else 9
+def _segments(first: pd.Series, second: pd.Series) -> list[Any]:
+    """Pairs as one line trace's points: a, b, gap, a, b, gap... (one trace, many segments)."""
+    points: list[Any] = []
+    for a, b in zip(first.tolist(), second.tolist(), strict=True):
+        points += [a, b, None]
+    return points
+
+
+def _add_claims(fig: go.Figure, rows: pd.DataFrame, panel: int, top: float, bottom: float) -> None:
+    """Every claim of one panel, drawn as stated: a few traces per affiliation, not per claim
+    (a trace each made a chart of thousands of claims take a minute to build)."""
+    geometry = claim_geometry(rows, top, bottom)
+    hovers = _hovers(rows)
+    seed = rows["source_kind"].eq("seed")
+    for affiliation, members in rows.groupby("affiliation", sort=False).groups.items():
+        mine = rows.loc[members]
+        at = geometry.loc[members]
+        colour = affiliation_color(mine["claimant_affiliation_type"].iloc[0])
+        common = {"legendgroup": affiliation, "hoverinfo": "text", "showlegend": False}
+        extent = at["y0"].ne(at["y1"])
+        for dash in ("solid", "dash"):  # ranges as bars, open bounds as dashed arrow shafts
+            part = at[extent & at["dash"].eq(dash)]
+            if part.empty:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=_segments(part["mid"], part["mid"]),
+                    y=_segments(part["y0"], part["y1"]),
+                    mode="lines",
+                    line={"color": colour, "width": 2 if dash == "dash" else 9, "dash": dash},
+                    opacity=0.8 if dash == "solid" else 1,
+                    hovertext=_segments(hovers[part.index], hovers[part.index]),
+                    meta={
+                        "role": "claim-extent",
+                        "estimate_ids": list(mine.loc[part.index, "estimate_id"]),
+                    },
+                    **common,
+                ),
+                row=panel,
+                col=1,
+            )
+        spans = at[at["start"].ne(at["end"])]  # an as-of date known to the year or month
+        if len(spans):
+            fig.add_trace(
+                go.Scatter(
+                    x=_segments(spans["start"], spans["end"]),
+                    y=_segments(spans["y0"], spans["y0"]),
+                    mode="lines",
+                    line={"color": colour, "width": 2},
+                    opacity=0.45,
+                    hovertext=_segments(hovers[spans.index], hovers[spans.index]),
+                    meta={
+                        "role": "date-span",
+                        "estimate_ids": list(mine.loc[spans.index, "estimate_id"]),
+                    },
+                    **common,
+                ),
+                row=panel,
+                col=1,
+            )
+        labels = _each(
+            mine["claimant_name"].astype(str) + ": " + mine["value_text"].astype(str), _esc
+        )
         fig.add_trace(
             go.Scatter(
-                x=[mid, mid],
-                y=[y0, y1],
-                mode="lines",
-                line={"color": colour, "width": width, "dash": dash},
-                opacity=0.8 if dash == "solid" else 1,
-                showlegend=False,
-                meta={"role": "claim-extent", "estimate_id": row.estimate_id},
+                x=list(at["mid"]),
+                y=list(at["marker_y"]),
+                mode="markers+text",
+                marker={
+                    "symbol": list(at["symbol"].where(seed[members], at["symbol"] + "-open")),
+                    "size": list(at["symbol"].ne("line-ew").map({True: 14, False: 1})),
+                    "color": colour,
+                    "line": {"color": colour, "width": 2},
+                },
+                # the label sits above the as-of span line, never struck through by it
+                text=list(labels),
+                textposition="top right",
+                textfont={"size": 12, "color": colour},
+                name=affiliation,
+                hovertext=list(hovers[members]),
+                meta={
+                    "role": "claim",
+                    "estimate_ids": list(mine["estimate_id"]),
+                    "qualifiers": list(mine["qualifier"]),
+                },
                 **common,
             ),
             row=panel,
             col=1,
         )
-    if start != end:  # an as-of date known to the year or month spans it
-        fig.add_trace(
-            go.Scatter(
-                x=[start, end],
-                y=[y0, y0],
-                mode="lines",
-                line={"color": colour, "width": 2},
-                opacity=0.45,
-                showlegend=False,
-                meta={"role": "date-span", "estimate_id": row.estimate_id},
-                **common,
-            ),
-            row=panel,
-            col=1,
-        )
-    # the mark sits on the stated number (an open bound's own value), the arrow leaves from it
-    marker_y = y0 if y0 == y1 or row.qualifier in ("more_than", "up_to") else (y0 + y1) / 2
-    fig.add_trace(
-        go.Scatter(
-            x=[mid],
-            y=[marker_y],
-            mode="markers+text",
-            marker={
-                "symbol": symbol if seed else f"{symbol}-open",
-                "size": 14 if symbol != "line-ew" else 1,
-                "color": colour,
-                "line": {"color": colour, "width": 2},
-            },
-            text=[_esc(label)],
-            textposition="top right",  # above the as-of span line, never struck through
-            textfont={"size": 12, "color": colour},
-            name=row.affiliation,
-            showlegend=False,
-            meta={"role": "claim", "estimate_id": row.estimate_id, "qualifier": row.qualifier},
-            **common,
-        ),
-        row=panel,
-        col=1,
-    )
 
 
 def _legend(fig: go.Figure, frame: pd.DataFrame) -> None:
@@ -326,8 +395,7 @@ def claims_figure(
         values = pd.concat([rows["value_low"], rows["value_high"]]).dropna()
         top = float(values.max()) * (OPEN_STRETCH + 0.3) if len(values) else 1
         bottom = float(values[values > 0].min()) / 3 if (values > 0).any() else 1
-        for row in rows.itertuples():
-            _add_claim(fig, row, number, top, bottom)
+        _add_claims(fig, rows, number, top, bottom)
         axis = {
             "title": {"text": f"Number of {metric}" if "%" not in metric else metric},
             "gridcolor": GRID_COLOR,
@@ -428,45 +496,48 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
     )
     for number, metric in enumerate(metrics, start=1):
         rows = frame[frame["metric_label"] == metric]
-        for row in rows.itertuples():
-            value = row.value_low if not pd.isna(row.value_low) else row.value_high
-            colour = affiliation_color(row.claimant_affiliation_type)
-            symbol = {"more_than": "triangle-up", "up_to": "triangle-down"}.get(
-                row.qualifier, "circle"
-            )
-            fig.add_trace(
-                go.Bar(
-                    x=[_esc(row.claimant_name)],
-                    y=[value],
-                    marker={"color": colour, "opacity": 0.35},
-                    hoverinfo="text",
-                    hovertext=_hover(row),
-                    showlegend=False,
-                    meta={"role": "capacity", "estimate_id": row.estimate_id},
+        # one bar trace and one mark trace per panel, each claim a point in them
+        value = rows["value_low"].where(rows["value_low"].notna(), rows["value_high"])
+        colours = [affiliation_color(kind) for kind in rows["claimant_affiliation_type"]]
+        symbols = rows["qualifier"].map({"more_than": "triangle-up", "up_to": "triangle-down"})
+        symbols = symbols.fillna("circle")
+        symbols = symbols.where(rows["source_kind"].eq("seed"), symbols + "-open")
+        names = list(_each(rows["claimant_name"], _esc))
+        hovers = list(_hovers(rows))
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=list(value),
+                marker={"color": colours, "opacity": 0.35},
+                hoverinfo="text",
+                hovertext=hovers,
+                showlegend=False,
+                meta={"role": "capacity", "estimate_ids": list(rows["estimate_id"])},
+            ),
+            row=1,
+            col=number,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=names,
+                y=list(value),
+                mode="markers+text",
+                marker={"symbol": list(symbols), "size": 14, "color": colours},
+                text=list(
+                    _each(
+                        rows["value_text"].astype(str) + " (" + rows["as_of"].astype(str) + ")",
+                        _esc,
+                    )
                 ),
-                row=1,
-                col=number,
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=[_esc(row.claimant_name)],
-                    y=[value],
-                    mode="markers+text",
-                    marker={
-                        "symbol": symbol if row.source_kind == "seed" else f"{symbol}-open",
-                        "size": 14,
-                        "color": colour,
-                    },
-                    text=[_esc(f"{row.value_text} ({row.as_of})")],
-                    textposition="top center",
-                    hoverinfo="text",
-                    hovertext=_hover(row),
-                    showlegend=False,
-                    meta={"role": "capacity-mark", "qualifier": row.qualifier},
-                ),
-                row=1,
-                col=number,
-            )
+                textposition="top center",
+                hoverinfo="text",
+                hovertext=hovers,
+                showlegend=False,
+                meta={"role": "capacity-mark", "qualifiers": list(rows["qualifier"])},
+            ),
+            row=1,
+            col=number,
+        )
         top = float(pd.concat([rows["value_low"], rows["value_high"]]).max()) if len(rows) else 1
         fig.update_yaxes(
             range=[0, top * 1.35],
