@@ -44,6 +44,8 @@ POINT_KINDS = ("district", "city", "canal")
 # Where a country's name sits when the computed point would collide with a marker (hand-placed,
 # as a cartographer would): Tajikistan's visible part is crowded by Badakhshan's markers.
 LABEL_POINTS = {"TJK": (68.9, 38.95)}
+# Areas wider than a province: a record naming only these is counted as "not on the map".
+BROAD_AREAS = ("afghanistan", "northern-afghanistan", "tajik-afghan-border")
 TEXT_POSITIONS = {"kosh-tepa-canal": "top left", "nusay": "bottom right"}
 
 
@@ -59,44 +61,53 @@ def located_records(ds: Any, state: FilterState) -> pd.DataFrame:
     """
     inside = province_of(ds.places)
     names = dict(zip(ds.places["place_id"], ds.places["name"], strict=True))
-    rows: list[dict[str, object]] = []
-    tables = (
-        ("event", ds.events, filters.EVENT_COLUMNS, "event_id", "date"),
-        ("estimate", ds.estimates, filters.ESTIMATE_COLUMNS, "estimate_id", "as_of"),
-    )
-    for kind, frame, columns, id_column, date_column in tables:
-        for record in filters.apply(frame, state, columns).to_dict("records"):
-            provinces: dict[str, str] = {}
-            for place_id in _split_ids(record.get("place_ids")):
-                if place_id in inside:
-                    provinces.setdefault(inside[place_id], place_id)
-            for province_id, place_id in provinces.items():
-                title = record.get("title") if kind == "event" else None
-                if kind == "estimate":
-                    title = f"{record.get('subject_name')}: {record.get('value_text')}"
-                rows.append(
-                    {
-                        "province_id": province_id,
-                        "province": names.get(province_id, province_id),
-                        "place_id": place_id,
-                        "record_type": kind,
-                        "record_id": record[id_column],
-                        "title": title,
-                        "date": record.get(date_column) or "",
-                        "source_id": record["source_id"],
-                        "source_label": record.get("source_label"),
-                        "evidence_type": "seed quote"
-                        if record.get("source_kind") == "seed"
-                        else "external summary",
-                        "quote": record.get("quote") or "",
-                        "evidence": record.get("evidence") or "",
-                    }
-                )
     columns_out = [
         "province_id", "province", "place_id", "record_type", "record_id", "title", "date",
         "source_id", "source_label", "evidence_type", "quote", "evidence",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns_out)
+    parts = []
+    tables = (
+        ("event", ds.events, filters.EVENT_COLUMNS, "event_id", "date"),
+        ("estimate", ds.estimates, filters.ESTIMATE_COLUMNS, "estimate_id", "as_of"),
+    )
+    # Column-wise, not record by record: one row per place named, each mapped to its province,
+    # the first place naming a province kept (a record counts once per province).
+    for kind, frame, columns, id_column, date_column in tables:
+        records = filters.apply(frame, state, columns).reset_index(drop=True)
+        places = records["place_ids"].astype(object).map(_split_ids).explode().dropna()
+        provinces = places.map(inside)
+        named = provinces.notna().to_numpy()
+        pairs = pd.DataFrame({"record": places.index[named],
+                              "province_id": provinces.to_numpy()[named],
+                              "place_id": places.to_numpy()[named]})  # fmt: skip
+        pairs = pairs.drop_duplicates(["record", "province_id"])
+        located = records.loc[pairs["record"]].reset_index(drop=True)
+        if kind == "event":
+            title = located["title"]
+        else:
+            title = located["subject_name"].astype(str) + ": " + located["value_text"].astype(str)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "province_id": pairs["province_id"].to_numpy(),
+                    "province": pairs["province_id"].map(lambda i: names.get(i, i)).to_numpy(),
+                    "place_id": pairs["place_id"].to_numpy(),
+                    "record_type": kind,
+                    "record_id": located[id_column],
+                    "title": title,
+                    "date": located[date_column].fillna(""),
+                    "source_id": located["source_id"],
+                    "source_label": located["source_label"],
+                    "evidence_type": located["source_kind"]
+                    .eq("seed")
+                    .map({True: "seed quote", False: "external summary"}),
+                    "quote": located["quote"].fillna(""),
+                    "evidence": located["evidence"].fillna(""),
+                },
+                columns=columns_out,
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns_out)
 
 
 def unlocated_count(ds: Any, state: FilterState) -> int:
@@ -107,16 +118,11 @@ def unlocated_count(ds: Any, state: FilterState) -> int:
         (ds.events, filters.EVENT_COLUMNS),
         (ds.estimates, filters.ESTIMATE_COLUMNS),
     ):
-        for value in filters.apply(frame, state, columns)["place_ids"]:
-            ids = _split_ids(value)
-            if (
-                ids
-                and not any(i in inside for i in ids)
-                and any(
-                    i in ("afghanistan", "northern-afghanistan", "tajik-afghan-border") for i in ids
-                )
-            ):
-                count += 1
+        places = filters.apply(frame, state, columns)["place_ids"].astype(object)
+        named = places.reset_index(drop=True).map(_split_ids).explode().dropna()
+        in_province = named.isin(list(inside)).groupby(level=0).any()
+        broad = named.isin(BROAD_AREAS).groupby(level=0).any()
+        count += int((broad & ~in_province).sum())
     return count
 
 

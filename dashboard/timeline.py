@@ -290,7 +290,9 @@ def event_timeline_figure(
     events: pd.DataFrame, *, subtitle: str = "", source_text: str = ""
 ) -> go.Figure:
     """Dated key events in lanes by type; undated ones belong in a table (``undated_events``)."""
-    marks, _ = event_marks(events[events["date_start"].notna()])
+    dated = events["date_start"].notna()
+    # the same frame object as the caller's when all are dated: the marks are grouped once
+    marks, _ = event_marks(events if dated.all() else events[dated])
     fig = swimlane_figure(
         styled_events(marks),
         event_lanes(marks),
@@ -362,7 +364,7 @@ def build_event_timeline(ds: Any, state: FilterState) -> ChartSpec:
     dated = rows[rows["date_start"].notna()]
     source_ids = tuple(dict.fromkeys(dated["source_id"].astype(str).tolist()))
     fig = event_timeline_figure(
-        rows, subtitle=_subtitle(ds, state), source_text=_source_text(ds, source_ids)
+        dated, subtitle=_subtitle(ds, state), source_text=_source_text(ds, source_ids)
     )
     marks, _ = event_marks(dated)
     caption = (

@@ -13,6 +13,7 @@ decide what each mark looks like. Rules that keep the charts honest live here:
 
 from __future__ import annotations
 
+import functools
 import html
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -80,7 +81,13 @@ def esc(text: object) -> str:
 
 def wrapped(text: object, width: int = 90) -> str:
     """Escaped and wrapped for a hover label (which does not wrap by itself)."""
-    lines = textwrap.wrap(str(text), width=width) or [""]
+    return _wrapped(str(text), width)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, width: int) -> str:
+    # cached: the same quote is shown in many marks' hovers, and textwrap is slow
+    lines = textwrap.wrap(text, width=width) or [""]
     return "<br>".join(esc(line) for line in lines)
 
 
@@ -253,10 +260,12 @@ def swimlane_figure(
         by_panel.setdefault((panel_of(item.mark, panels), item.group), []).append(item)
     for (number, group), items in by_panel.items():
         _add_group(fig, items, layout, number + 1, group, span_opacity, marker_px)
-    _add_disputes(fig, styled, layout, panels)
     _add_legend(fig, legend)
     _style_axes(fig, panels, shares, layout, lanes, lane_notes)
     base_layout(fig, title=title, subtitle=subtitle, source_line=source_text)
+    # after the single annotations: Plotly re-checks every annotation already in the layout on
+    # each one added, and at scale the dispute labels number in the hundreds
+    _add_disputes(fig, styled, layout, panels)
     # Room for the lane names: the browser does not always widen the margin for them.
     longest = max((len(label) for _, label in lanes), default=0)
     fig.update_layout(margin={"l": max(70, int(LANE_CHAR_PX * longest) + 24)})

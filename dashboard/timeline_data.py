@@ -36,6 +36,7 @@ from dashboard.timeline_marks import (
     date_label,
     group_marks,
     month_label,
+    records_of,
 )
 from dashboard.vocab import DESIGNATION_ACTIONS
 
@@ -323,7 +324,7 @@ def designation_records(designations: pd.DataFrame) -> pd.DataFrame:
             "drawn_at": drawn.get(str(row["designation_id"]), "undated: listed below the chart"),
             "notes": text_of(row.get("notes")),
         }
-        for row in designations.to_dict("records")
+        for row in records_of(designations).values()
     ]
     frame = pd.DataFrame(records, columns=RECORD_COLUMNS)
     return frame.sort_values(["jurisdiction", "date", "source"], kind="stable", ignore_index=True)
@@ -378,29 +379,42 @@ def undated_designations(designations: pd.DataFrame) -> pd.DataFrame:
     return for_display(designation_records(undated)) if not undated.empty else pd.DataFrame()
 
 
+def _texts(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as text, "" where missing (as ``text_of``), column-wise."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+
+
+def _evidence_kinds(frame: pd.DataFrame) -> pd.Series:
+    seed = _texts(frame, "source_kind").eq("seed")
+    return seed.map({True: EVIDENCE_LABELS["seed"], False: EVIDENCE_LABELS["external"]})
+
+
 def event_records(events: pd.DataFrame) -> pd.DataFrame:
-    records = [
+    """One row per event for tables and CSV exports, built column-wise (44,000 rows at the
+    benchmark's 1000x scale)."""
+    types = events["event_type"].astype(str)
+    labels = {kind: filters.event_type_label(kind) for kind in types.unique()}
+    date = _texts(events, "date")
+    source = _texts(events, "source_label")
+    frame = pd.DataFrame(
         {
-            "event_id": row["event_id"],
-            "event_type": filters.event_type_label(row["event_type"]),
-            "title": text_of(row.get("title")),
-            "date": text_of(row.get("date")) or "undated",
-            "date_basis": text_of(row.get("date_basis")),
-            "source": text_of(row.get("source_label")) or row["source_id"],
-            "source_id": row["source_id"],
-            "evidence_kind": EVIDENCE_LABELS["seed" if is_seed(row) else "external"],
-            "quote": text_of(row.get("quote")),
-            "evidence": text_of(row.get("evidence")),
-            "summary": text_of(row.get("summary")),
-            "notes": text_of(row.get("notes")),
+            "event_id": events["event_id"],
+            "event_type": types.map(labels),
+            "title": _texts(events, "title"),
+            "date": date.where(date != "", "undated"),
+            "date_basis": _texts(events, "date_basis"),
+            "source": source.where(source != "", events["source_id"].astype(str)),
+            "source_id": events["source_id"],
+            "evidence_kind": _evidence_kinds(events),
+            "quote": _texts(events, "quote"),
+            "evidence": _texts(events, "evidence"),
+            "summary": _texts(events, "summary"),
+            "notes": _texts(events, "notes"),
         }
-        for row in events.to_dict("records")
-    ]
-    columns = [
-        "event_id", "event_type", "title", "date", "date_basis", "source", "source_id",
-        "evidence_kind", "quote", "evidence", "summary", "notes",
-    ]  # fmt: skip
-    return pd.DataFrame(records, columns=columns)
+    )
+    return frame.reset_index(drop=True)
 
 
 def undated_events(events: pd.DataFrame) -> pd.DataFrame:
