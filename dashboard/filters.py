@@ -350,7 +350,25 @@ def event_type_label(event_type: str) -> str:
     return event_type.replace("_", " ").capitalize()
 
 
+_OPTIONS_MEMO: dict[int, tuple[Any, FilterOptions]] = {}
+
+
 def filter_options(ds: Any) -> FilterOptions:
+    """What each filter can hold, from a loaded dataset (see ``dashboard.loader.Dataset``).
+
+    Worked out once per dataset object (every page and chart subtitle asks for it; the memo
+    holds the dataset, so an id is never reused for another one, and keeps only the latest).
+    """
+    hit = _OPTIONS_MEMO.get(id(ds))
+    if hit is not None and hit[0] is ds:
+        return hit[1]
+    options = _filter_options(ds)
+    _OPTIONS_MEMO.clear()
+    _OPTIONS_MEMO[id(ds)] = (ds, options)
+    return options
+
+
+def _filter_options(ds: Any) -> FilterOptions:
     """What each filter can hold, from a loaded dataset (see ``dashboard.loader.Dataset``).
 
     Claimants are whoever made an estimate; groups are whatever an estimate counts, a
@@ -427,7 +445,7 @@ def filter_options(ds: Any) -> FilterOptions:
 
 
 def _present(column: pd.Series) -> list[str]:
-    return sorted({str(v) for v in column.dropna() if str(v)})
+    return sorted(v for v in column.dropna().astype(str).unique() if v)
 
 
 def _min_date(values: list[pd.Timestamp]) -> dt.date | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import pytest
@@ -52,7 +53,7 @@ def claim_traces(fig, estimate_id: str, role: str = "claim") -> list[Drawn]:
                                    symbol=trace.marker.symbol[i], text=trace.text[i]))  # fmt: skip
             else:
                 part = slice(3 * i, 3 * i + 2)  # a, b, gap
-                assert trace.x[3 * i + 2] is None and trace.y[3 * i + 2] is None
+                assert trace.x[3 * i + 2] is None and math.isnan(trace.y[3 * i + 2])
                 found.append(Drawn(tuple(trace.x[part]), tuple(trace.y[part]), trace.yaxis,
                                    dash=trace.line.dash))  # fmt: skip
     return found
