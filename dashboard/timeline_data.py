@@ -36,7 +36,6 @@ from dashboard.timeline_marks import (
     date_label,
     group_marks,
     month_label,
-    records_of,
 )
 from dashboard.vocab import DESIGNATION_ACTIONS
 
@@ -293,6 +292,18 @@ def status_by_jurisdiction(designations: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
 
 
+def _texts(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as text, "" where missing (as ``text_of``), column-wise."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+
+
+def _evidence_kinds(frame: pd.DataFrame) -> pd.Series:
+    seed = _texts(frame, "source_kind").eq("seed")
+    return seed.map({True: EVIDENCE_LABELS["seed"], False: EVIDENCE_LABELS["external"]})
+
+
 def _drawn_as(marks: Sequence[Mark], id_column: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for mark in marks:
@@ -307,26 +318,29 @@ def designation_records(designations: pd.DataFrame) -> pd.DataFrame:
     """Every row behind the chart: step, date as stated, source, quote or summary, and mark."""
     marks, _ = designation_marks(designations)
     drawn = _drawn_as(marks, "designation_id")
-    records = [
+    ids = designations["designation_id"].astype(str)
+    actions = designations["action"].astype(str)
+    date = _texts(designations, "date")
+    source = _texts(designations, "source_label")
+    frame = pd.DataFrame(
         {
-            "designation_id": row["designation_id"],
-            "jurisdiction": text_of(row.get("jurisdiction_name")),
-            "group": text_of(row.get("target_name")),
-            "step": ACTION_LABELS.get(row["action"], row["action"]),
-            "date": text_of(row.get("date")) or "undated",
-            "date_basis": text_of(row.get("date_basis")),
-            "authority": text_of(row.get("authority")),
-            "source": text_of(row.get("source_label")) or row["source_id"],
-            "source_id": row["source_id"],
-            "evidence_kind": EVIDENCE_LABELS["seed" if is_seed(row) else "external"],
-            "quote": text_of(row.get("quote")),
-            "evidence": text_of(row.get("evidence")),
-            "drawn_at": drawn.get(str(row["designation_id"]), "undated: listed below the chart"),
-            "notes": text_of(row.get("notes")),
-        }
-        for row in records_of(designations).values()
-    ]
-    frame = pd.DataFrame(records, columns=RECORD_COLUMNS)
+            "designation_id": designations["designation_id"],
+            "jurisdiction": _texts(designations, "jurisdiction_name"),
+            "group": _texts(designations, "target_name"),
+            "step": actions.map({a: ACTION_LABELS.get(a, a) for a in actions.unique()}),
+            "date": date.where(date != "", "undated"),
+            "date_basis": _texts(designations, "date_basis"),
+            "authority": _texts(designations, "authority"),
+            "source": source.where(source != "", designations["source_id"].astype(str)),
+            "source_id": designations["source_id"],
+            "evidence_kind": _evidence_kinds(designations),
+            "quote": _texts(designations, "quote"),
+            "evidence": _texts(designations, "evidence"),
+            "drawn_at": ids.map(drawn).astype(object).fillna("undated: listed below the chart"),
+            "notes": _texts(designations, "notes"),
+        },
+        columns=RECORD_COLUMNS,
+    ).reset_index(drop=True)
     return frame.sort_values(["jurisdiction", "date", "source"], kind="stable", ignore_index=True)
 
 
@@ -377,18 +391,6 @@ def undated_designations(designations: pd.DataFrame) -> pd.DataFrame:
     """Undated reports not drawn because their step has several (or no) dated marks."""
     _, undated = designation_marks(designations)
     return for_display(designation_records(undated)) if not undated.empty else pd.DataFrame()
-
-
-def _texts(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A column as text, "" where missing (as ``text_of``), column-wise."""
-    if column not in frame.columns:
-        return pd.Series("", index=frame.index, dtype=object)
-    return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
-
-
-def _evidence_kinds(frame: pd.DataFrame) -> pd.Series:
-    seed = _texts(frame, "source_kind").eq("seed")
-    return seed.map({True: EVIDENCE_LABELS["seed"], False: EVIDENCE_LABELS["external"]})
 
 
 def event_records(events: pd.DataFrame) -> pd.DataFrame:
