@@ -20,6 +20,7 @@ from its source's publication, so a past briefing never "knows" news that broke 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,21 +82,29 @@ def events_in_view(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
 
 
 # ---- marks ---------------------------------------------------------------------------------------
+MEMO_PER_KIND = 4
+_MEMO_LOCK = threading.Lock()
 _MARKS_MEMO: dict[tuple[str, int], tuple[pd.DataFrame, tuple[list[Mark], pd.DataFrame]]] = {}
 
 
 def _memo(kind: str, frame: pd.DataFrame, compute: Callable[[], Any]) -> Any:
-    """One grouping per frame object: a chart build asks for the same marks several times
-    (figure, headline, records). Keyed by identity and holding the frame, so a key is never
-    reused for another frame; only the latest frame of each kind is kept."""
+    """One grouping per frame object: a page asks for the same marks several times (figure,
+    headline, status table, undated rows), sometimes through frames filtered separately.
+    Keyed by identity and holding the frame, so a key is never reused for another frame; the
+    latest MEMO_PER_KIND frames of each kind are kept (one was not enough: a page alternating
+    between two frames of the same rows regrouped them every time)."""
     key = (kind, id(frame))
-    hit = _MARKS_MEMO.get(key)
-    if hit is not None and hit[0] is frame:
-        return hit[1]
+    with _MEMO_LOCK:  # readers' sessions run in threads of one server
+        hit = _MARKS_MEMO.pop(key, None)
+        if hit is not None and hit[0] is frame:
+            _MARKS_MEMO[key] = hit  # most recent last
+            return hit[1]
     result = compute()
-    for old in [k for k in _MARKS_MEMO if k[0] == kind]:
-        _MARKS_MEMO.pop(old, None)
-    _MARKS_MEMO[key] = (frame, result)
+    with _MEMO_LOCK:
+        _MARKS_MEMO[key] = (frame, result)
+        mine = [k for k in _MARKS_MEMO if k[0] == kind]
+        for old in mine[:-MEMO_PER_KIND]:
+            _MARKS_MEMO.pop(old, None)
     return result
 
 
