@@ -24,6 +24,7 @@ import pandas as pd
 from dashboard import filters
 from dashboard.chart_spec import coverage_text
 from dashboard.dates import parse_date
+from dashboard.frames import record_list
 from dashboard.quotes import find_quote
 from dashboard.theme import ACTION_LABELS, MUTED_COLOR
 
@@ -381,7 +382,7 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
     shown_counts = record_counts(shown_tables)
     by_source = _records_by_source(shown_tables)
     views: list[SourceView] = []
-    for row in order.to_dict("records"):
+    for row in record_list(order):
         source_id = str(row["source_id"])
         counts = {
             t: int(shown_counts.at[source_id, t]) if source_id in shown_counts.index else 0
@@ -449,7 +450,7 @@ def _records_by_source(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str
         frame = tables[table]
         wanted = [ID_COLUMNS[table], *(c for c in _SUMMARY_COLUMNS if c in frame.columns)]
         buckets: dict[str, list[dict]] = {}
-        for record in frame[wanted].to_dict("records"):
+        for record in record_list(frame[wanted]):
             buckets.setdefault(str(record["source_id"]), []).append(record)
         out[table] = buckets
     return out
