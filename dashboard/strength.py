@@ -10,6 +10,7 @@ a bound is open.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -256,6 +257,40 @@ def _segments(first: pd.Series, second: pd.Series) -> np.ndarray:
     return points
 
 
+def _add_segments(
+    fig: go.Figure,
+    parts: pd.DataFrame,
+    ends: tuple[str, str, str, str],
+    *,
+    role: str,
+    line: dict[str, Any],
+    opacity: float,
+    hovers: pd.Series,
+    ids: pd.Series,
+    common: dict[str, Any],
+    panel: int,
+) -> None:
+    """One line trace holding a segment per row of ``parts``, from (x0, y0) to (x1, y1) as
+    named by ``ends``; ``meta`` lists the claims in segment order."""
+    if parts.empty:
+        return
+    x0, y0, x1, y1 = ends
+    fig.add_trace(
+        go.Scatter(
+            x=_segments(parts[x0], parts[x1]),
+            y=_segments(parts[y0], parts[y1]),
+            mode="lines",
+            line=line,
+            opacity=opacity,
+            hovertext=_segments(hovers[parts.index], hovers[parts.index]),
+            meta={"role": role, "estimate_ids": list(ids[parts.index])},
+            **common,
+        ),
+        row=panel,
+        col=1,
+    )
+
+
 def _add_claims(fig: go.Figure, rows: pd.DataFrame, panel: int, top: float, bottom: float) -> None:
     """Every claim of one panel, drawn as stated: a few traces per affiliation, not per claim
     (a trace each made a chart of thousands of claims take a minute to build)."""
@@ -267,47 +302,25 @@ def _add_claims(fig: go.Figure, rows: pd.DataFrame, panel: int, top: float, bott
         at = geometry.loc[members]
         colour = affiliation_color(mine["claimant_affiliation_type"].iloc[0])
         common = {"legendgroup": affiliation, "hoverinfo": "text", "showlegend": False}
+        segments = functools.partial(
+            _add_segments, fig, hovers=hovers, ids=mine["estimate_id"], common=common, panel=panel
+        )
         extent = at["y0"].ne(at["y1"])
         for dash in ("solid", "dash"):  # ranges as bars, open bounds as dashed arrow shafts
-            part = at[extent & at["dash"].eq(dash)]
-            if part.empty:
-                continue
-            fig.add_trace(
-                go.Scatter(
-                    x=_segments(part["mid"], part["mid"]),
-                    y=_segments(part["y0"], part["y1"]),
-                    mode="lines",
-                    line={"color": colour, "width": 2 if dash == "dash" else 9, "dash": dash},
-                    opacity=0.8 if dash == "solid" else 1,
-                    hovertext=_segments(hovers[part.index], hovers[part.index]),
-                    meta={
-                        "role": "claim-extent",
-                        "estimate_ids": list(mine.loc[part.index, "estimate_id"]),
-                    },
-                    **common,
-                ),
-                row=panel,
-                col=1,
+            segments(
+                at[extent & at["dash"].eq(dash)],
+                ("mid", "y0", "mid", "y1"),
+                role="claim-extent",
+                line={"color": colour, "width": 2 if dash == "dash" else 9, "dash": dash},
+                opacity=0.8 if dash == "solid" else 1,
             )
-        spans = at[at["start"].ne(at["end"])]  # an as-of date known to the year or month
-        if len(spans):
-            fig.add_trace(
-                go.Scatter(
-                    x=_segments(spans["start"], spans["end"]),
-                    y=_segments(spans["y0"], spans["y0"]),
-                    mode="lines",
-                    line={"color": colour, "width": 2},
-                    opacity=0.45,
-                    hovertext=_segments(hovers[spans.index], hovers[spans.index]),
-                    meta={
-                        "role": "date-span",
-                        "estimate_ids": list(mine.loc[spans.index, "estimate_id"]),
-                    },
-                    **common,
-                ),
-                row=panel,
-                col=1,
-            )
+        segments(  # an as-of date known to the year or month spans it
+            at[at["start"].ne(at["end"])],
+            ("start", "y0", "end", "y0"),
+            role="date-span",
+            line={"color": colour, "width": 2},
+            opacity=0.45,
+        )
         labels = _each(
             mine["claimant_name"].astype(str) + ": " + mine["value_text"].astype(str), _esc
         )
@@ -507,16 +520,17 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
         symbols = rows["qualifier"].map({"more_than": "triangle-up", "up_to": "triangle-down"})
         symbols = symbols.fillna("circle")
         symbols = symbols.where(rows["source_kind"].eq("seed"), symbols + "-open")
-        names = list(_each(rows["claimant_name"], _esc))
-        hovers = list(_hovers(rows))
+        shared = {
+            "x": list(_each(rows["claimant_name"], _esc)),
+            "y": list(value),
+            "hoverinfo": "text",
+            "hovertext": list(_hovers(rows)),
+            "showlegend": False,
+        }
         fig.add_trace(
             go.Bar(
-                x=names,
-                y=list(value),
                 marker={"color": colours, "opacity": 0.35},
-                hoverinfo="text",
-                hovertext=hovers,
-                showlegend=False,
+                **shared,
                 meta={"role": "capacity", "estimate_ids": list(rows["estimate_id"])},
             ),
             row=1,
@@ -524,8 +538,6 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
         )
         fig.add_trace(
             go.Scatter(
-                x=names,
-                y=list(value),
                 mode="markers+text",
                 marker={"symbol": list(symbols), "size": 14, "color": colours},
                 text=list(
@@ -535,9 +547,7 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
                     )
                 ),
                 textposition="top center",
-                hoverinfo="text",
-                hovertext=hovers,
-                showlegend=False,
+                **shared,
                 meta={"role": "capacity-mark", "qualifiers": list(rows["qualifier"])},
             ),
             row=1,
