@@ -4,8 +4,9 @@
 - ``start_server(name, **env)``: another server (e.g. on a corrupted data directory), stopped at
   the end of the session; its log is test-artifacts/<name>.log.
 - ``browse(server)``: a new reader (a new tab: a new Streamlit session) that can only reach
-  localhost. Every request to another host is blocked and recorded, every alert
-  dialog and uncaught page error is recorded, and each test fails if any happened.
+  localhost. Every request to another host fails in Chromium (no other host resolves) and is
+  recorded, every alert dialog and uncaught page error is recorded, and each test fails if any
+  happened.
 
 The server and browser helpers themselves live in bench/harness.py: the benchmark uses them too.
 """

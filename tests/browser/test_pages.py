@@ -25,6 +25,9 @@ from browser_support import (
 )
 
 from bench.harness import AppPage, StreamlitServer
+from dashboard import catalog
+from dashboard.filters import FilterState
+from dashboard.loader import load_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -157,7 +160,8 @@ def test_the_briefing_pack_downloads_as_a_deck(
     assert pack.suffix == ".pptx"
     with zipfile.ZipFile(pack) as deck:
         slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
-    assert len(slides) >= 2, f"the pack has {len(slides)} slides"
+    charts = len(catalog.chart_specs(load_dataset(), FilterState()))
+    assert len(slides) == charts + 2, f"{len(slides)} slides for {charts} charts (+ title, sources)"
     reader.assert_healthy()
 
 
