@@ -186,8 +186,9 @@ HOVER_COLUMNS = (
 
 def _each(values: pd.Series, make: Any) -> pd.Series:
     """``make`` applied once per distinct value: at scale most claims repeat a few texts."""
-    made = values.map({value: make(value) for value in values.unique()})
-    return made.astype(object)  # str, also when empty (an empty map comes back as float)
+    made: dict[Any, str] = {}
+    texts = [made[v] if v in made else made.setdefault(v, make(v)) for v in values.tolist()]
+    return pd.Series(texts, index=values.index, dtype=object)
 
 
 def _hovers(rows: pd.DataFrame) -> pd.Series:
@@ -291,11 +292,12 @@ def _add_segments(
     )
 
 
-def _add_claims(fig: go.Figure, rows: pd.DataFrame, panel: int, top: float, bottom: float) -> None:
+def _add_claims(
+    fig: go.Figure, rows: pd.DataFrame, hovers: pd.Series, panel: int, top: float, bottom: float
+) -> None:
     """Every claim of one panel, drawn as stated: a few traces per affiliation, not per claim
     (a trace each made a chart of thousands of claims take a minute to build)."""
     geometry = claim_geometry(rows, top, bottom)
-    hovers = _hovers(rows)
     seed = rows["source_kind"].eq("seed")
     for affiliation, members in rows.groupby("affiliation", sort=False).groups.items():
         mine = rows.loc[members]
@@ -408,12 +410,13 @@ def claims_figure(
         vertical_spacing=0.16 if len(panels) > 1 else 0.1,
         subplot_titles=[f"<b>{_esc(m.capitalize())}</b> · {_esc(s)}" for m, s in panels],
     )
+    hovers = _hovers(frame)  # once per chart: the panels take their rows of it
     for number, (metric, scope) in enumerate(panels, start=1):
         rows = frame[(frame["metric_label"] == metric) & (frame["scope"] == scope)]
         values = pd.concat([rows["value_low"], rows["value_high"]]).dropna()
         top = float(values.max()) * (OPEN_STRETCH + 0.3) if len(values) else 1
         bottom = float(values[values > 0].min()) / 3 if (values > 0).any() else 1
-        _add_claims(fig, rows, number, top, bottom)
+        _add_claims(fig, rows, hovers, number, top, bottom)
         axis = {
             "title": {"text": f"Number of {metric}" if "%" not in metric else metric},
             "gridcolor": GRID_COLOR,
