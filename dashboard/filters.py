@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.dates import parse_date
+from dashboard.memo import IdentityMemo
 from dashboard.vocab import EVENT_TYPES
 
 LIST_SEPARATOR = ","
@@ -350,22 +351,15 @@ def event_type_label(event_type: str) -> str:
     return event_type.replace("_", " ").capitalize()
 
 
-_OPTIONS_MEMO: dict[int, tuple[Any, FilterOptions]] = {}
+_OPTIONS = IdentityMemo(1)
 
 
 def filter_options(ds: Any) -> FilterOptions:
     """What each filter can hold, from a loaded dataset (see ``dashboard.loader.Dataset``).
 
-    Worked out once per dataset object (every page and chart subtitle asks for it; the memo
-    holds the dataset, so an id is never reused for another one, and keeps only the latest).
+    Worked out once per dataset object: every page and chart subtitle asks for it.
     """
-    hit = _OPTIONS_MEMO.get(id(ds))
-    if hit is not None and hit[0] is ds:
-        return hit[1]
-    options = _filter_options(ds)
-    _OPTIONS_MEMO.clear()
-    _OPTIONS_MEMO[id(ds)] = (ds, options)
-    return options
+    return _OPTIONS.get(ds, lambda: _filter_options(ds))
 
 
 def _filter_options(ds: Any) -> FilterOptions:

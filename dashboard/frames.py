@@ -23,5 +23,4 @@ def records_of(frame: pd.DataFrame) -> dict[Any, Record]:
 
 def record_list(frame: pd.DataFrame) -> list[Record]:
     """``frame.to_dict("records")``: the same values."""
-    columns = list(frame.columns)
-    return [dict(zip(columns, row, strict=True)) for row in frame.astype(object).to_numpy()]
+    return list(records_of(frame).values())

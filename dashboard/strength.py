@@ -101,6 +101,11 @@ def claims(ds: Any, state: FilterState, category: str = "strength") -> pd.DataFr
     return frame
 
 
+def _stated_level(frame: pd.DataFrame) -> pd.Series:
+    """The number a claim states: its low value, or its high one for "up to"."""
+    return frame["value_low"].fillna(frame["value_high"])
+
+
 def _short_number(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -117,7 +122,7 @@ def disagreement(frame: pd.DataFrame) -> pd.DataFrame:
     ):
         if len(group) < 2:
             continue
-        stated = group.assign(level=group["value_low"].fillna(group["value_high"]))
+        stated = group.assign(level=_stated_level(group))
         high = stated.loc[stated["level"].idxmax()]
         low = stated.loc[stated["level"].idxmin()]
         low_top = low["value_high"] if not pd.isna(low["value_high"]) else low["value_low"]
@@ -518,7 +523,7 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
     for number, metric in enumerate(metrics, start=1):
         rows = frame[frame["metric_label"] == metric]
         # one bar trace and one mark trace per panel, each claim a point in them
-        value = rows["value_low"].where(rows["value_low"].notna(), rows["value_high"])
+        value = _stated_level(rows)
         colours = [affiliation_color(kind) for kind in rows["claimant_affiliation_type"]]
         symbols = rows["qualifier"].map({"more_than": "triangle-up", "up_to": "triangle-down"})
         symbols = symbols.fillna("circle")

@@ -20,8 +20,7 @@ from its source's publication, so a past briefing never "knows" news that broke 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,7 @@ import pandas as pd
 from dashboard import filters
 from dashboard.chart_spec import coverage_text
 from dashboard.filters import FilterState
+from dashboard.memo import IdentityMemo
 from dashboard.theme import ACTION_LABELS
 from dashboard.timeline_marks import (
     ONGOING_ACTIONS,
@@ -82,35 +82,16 @@ def events_in_view(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
 
 
 # ---- marks ---------------------------------------------------------------------------------------
-MEMO_PER_KIND = 4
-_MEMO_LOCK = threading.Lock()
-_MARKS_MEMO: dict[tuple[str, int], tuple[pd.DataFrame, tuple[list[Mark], pd.DataFrame]]] = {}
-
-
-def _memo(kind: str, frame: pd.DataFrame, compute: Callable[[], Any]) -> Any:
-    """One grouping per frame object: a page asks for the same marks several times (figure,
-    headline, status table, undated rows), sometimes through frames filtered separately.
-    Keyed by identity and holding the frame, so a key is never reused for another frame; the
-    latest MEMO_PER_KIND frames of each kind are kept (one was not enough: a page alternating
-    between two frames of the same rows regrouped them every time)."""
-    key = (kind, id(frame))
-    with _MEMO_LOCK:  # readers' sessions run in threads of one server
-        hit = _MARKS_MEMO.pop(key, None)
-        if hit is not None and hit[0] is frame:
-            _MARKS_MEMO[key] = hit  # most recent last
-            return hit[1]
-    result = compute()
-    with _MEMO_LOCK:
-        _MARKS_MEMO[key] = (frame, result)
-        mine = [k for k in _MARKS_MEMO if k[0] == kind]
-        for old in mine[:-MEMO_PER_KIND]:
-            _MARKS_MEMO.pop(old, None)
-    return result
+# A page asks for the same marks several times (figure, headline, status table, undated rows),
+# sometimes through frames filtered separately: the latest four frames of each kind are kept
+# (one was not enough: a page alternating between two frames regrouped them every time).
+_DESIGNATION_MARKS = IdentityMemo(4)
+_EVENT_MARKS = IdentityMemo(4)
 
 
 def designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
     """One mark per step and compatible date; undated reports that fit no single mark."""
-    return _memo("designations", designations, lambda: _designation_marks(designations))
+    return _DESIGNATION_MARKS.get(designations, lambda: _designation_marks(designations))
 
 
 def _designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
@@ -123,7 +104,7 @@ def _designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataF
 
 
 def event_marks(events: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
-    return _memo("events", events, lambda: group_marks(events, EVENT_KEY, "event_type"))
+    return _EVENT_MARKS.get(events, lambda: group_marks(events, EVENT_KEY, "event_type"))
 
 
 def text_of(value: object) -> str:

@@ -1,0 +1,33 @@
+"""The identity memo computes once per object, keeps the latest ``size``, never confuses two."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.memo import IdentityMemo
+
+
+def test_once_per_object_latest_kept() -> None:
+    memo = IdentityMemo(2)
+    calls: list[int] = []
+
+    def compute(frame: pd.DataFrame) -> int:
+        calls.append(len(frame))
+        return len(frame)
+
+    a, b, c = pd.DataFrame({"x": [1]}), pd.DataFrame({"x": [1, 2]}), pd.DataFrame({"x": [1, 2, 3]})
+    assert memo.get(a, lambda: compute(a)) == 1
+    assert memo.get(b, lambda: compute(b)) == 2
+    assert memo.get(a, lambda: compute(a)) == 1  # a hit, and a becomes the most recent
+    assert calls == [1, 2]
+    assert memo.get(c, lambda: compute(c)) == 3  # evicts b, the least recent
+    assert memo.get(a, lambda: compute(a)) == 1
+    assert memo.get(b, lambda: compute(b)) == 2
+    assert calls == [1, 2, 3, 2]
+
+
+def test_an_equal_but_different_object_is_computed_anew() -> None:
+    memo = IdentityMemo(4)
+    first, second = pd.DataFrame({"x": [1]}), pd.DataFrame({"x": [1]})
+    assert memo.get(first, lambda: "first") == "first"
+    assert memo.get(second, lambda: "second") == "second"
