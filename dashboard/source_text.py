@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -90,8 +90,11 @@ def locate(text: str, refs: Iterable[QuoteRef], finder: Finder = find_quote) -> 
     """
     found: list[tuple[int, int, QuoteRef]] = []
     missing: list[QuoteRef] = []
+    spans: dict[str, tuple[int, int] | None] = {}  # many records can quote one passage
     for ref in refs:
-        span = finder(ref.quote, text) if ref.quote.strip() else None
+        if ref.quote not in spans:
+            spans[ref.quote] = finder(ref.quote, text) if ref.quote.strip() else None
+        span = spans[ref.quote]
         if span is None or span[0] >= span[1]:
             missing.append(ref)
         else:
@@ -148,11 +151,27 @@ def highlighted_html(text: str, located: Located, prefix: str) -> str:
     return "".join(parts)
 
 
+MAX_LISTED = 25  # records listed per passage (or per external source); the rest are counted
+
+
+def more_line(count: int, what: str) -> str:
+    """The line that stands for records not listed: counted, and how to list them."""
+    noun = "record" if count == 1 else "records"
+    return (
+        f'<li style="color:{MUTED_COLOR}">… and {count} more {noun} {_esc(what)}: narrow the '
+        "dates or sources in the sidebar to list them, or download the records from the "
+        "chart pages.</li>"
+    )
+
+
 def records_html(located: Located, prefix: str) -> str:
-    """The list under a document: for each mark, the records it supports and what they say."""
+    """The list under a document: for each mark, the records it supports and what they say
+    (the first ``MAX_LISTED`` of a passage, then how many more quote it)."""
     items: list[str] = []
     for light in located.highlights:
-        rows = "".join(_record_line(ref) for ref in light.refs)
+        rows = "".join(_record_line(ref) for ref in light.refs[:MAX_LISTED])
+        if len(light.refs) > MAX_LISTED:
+            rows += more_line(len(light.refs) - MAX_LISTED, "quote this passage")
         items.append(
             f'<li id="{prefix}-r{light.number}" style="margin-bottom:0.4rem">'
             f'<a href="#{prefix}-h{light.number}" style="text-decoration:none">'
@@ -277,7 +296,8 @@ class SourceView:
     text_html: str = ""
     records_html: str = ""
     located: Located | None = None
-    evidence: tuple[EvidenceRow, ...] = field(default_factory=tuple)
+    evidence: tuple[EvidenceRow, ...] = field(default_factory=tuple)  # the first MAX_LISTED
+    more_evidence: int = 0  # further records of this external source, counted not listed
 
     @property
     def anchor(self) -> str:
@@ -341,6 +361,8 @@ class SourceView:
             f"{_esc(row.summary)}. <i>Evidence:</i> {_esc(row.evidence)}</li>"
             for row in self.evidence
         )
+        if self.more_evidence:
+            items += more_line(self.more_evidence, "of this source")
         return f'<ul class="source-evidence" style="font-size:0.9rem">{items}</ul>'
 
 
@@ -380,7 +402,8 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
     shown_tables = filtered_tables(ds, state)
     all_counts = record_counts({t: getattr(ds, t) for t in FACT_TABLES})
     shown_counts = record_counts(shown_tables)
-    by_source = _records_by_source(shown_tables)
+    by_source = _rows_by_source(shown_tables)
+    summaries = _Summaries(shown_tables)
     views: list[SourceView] = []
     for row in record_list(order):
         source_id = str(row["source_id"])
@@ -389,7 +412,7 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
             for t in FACT_TABLES
         }
         total = int(all_counts.loc[source_id].sum()) if source_id in all_counts.index else 0
-        own = {t: by_source[t].get(source_id, []) for t in FACT_TABLES}
+        own = by_source.get(source_id, [])
         base = {
             "source_id": source_id,
             "kind": str(row.get("kind") or ""),
@@ -408,12 +431,8 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
         }
         text = ds.seed_texts.get(source_id) if row.get("kind") == "seed" else None
         if text is not None:
-            refs = [
-                QuoteRef(str(r[ID_COLUMNS[t]]), t, _text(r.get("quote")), record_summary(t, r))
-                for t, records in own.items()
-                for r in records
-            ]
-            located = locate(text, refs)
+            located = locate(text, [QuoteRef(r.record_id, r.table, r.quote) for r in own])
+            located = summaries.fill(located)
             prefix = anchor_prefix(source_id)
             views.append(
                 SourceView(
@@ -424,36 +443,92 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
                 )
             )
         else:
+            listed = own[:MAX_LISTED]
+            summary = summaries.of([(r.table, r.record_id) for r in listed])
             evidence = tuple(
-                EvidenceRow(
-                    str(r[ID_COLUMNS[t]]), t, record_summary(t, r), _text(r.get("evidence"))
-                )
-                for t, records in own.items()
-                for r in records
+                EvidenceRow(r.record_id, r.table, summary[(r.table, r.record_id)], r.evidence)
+                for r in listed
             )
-            views.append(SourceView(**base, evidence=evidence))
+            views.append(
+                SourceView(**base, evidence=evidence, more_evidence=len(own) - len(listed))
+            )
     return views
 
 
-# What a record summary and the evidence list read; converting only these keeps a page run fast.
+@dataclass(frozen=True)
+class _Row:
+    table: str
+    record_id: str
+    quote: str
+    evidence: str
+
+
+def _rows_by_source(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[_Row]]:
+    """Each source's records (table, id, quote, evidence), read column-wise, in table order."""
+    out: dict[str, list[_Row]] = {}
+    for table in FACT_TABLES:
+        frame = tables[table]
+        columns = [
+            frame[c].tolist() if c in frame.columns else [None] * len(frame)
+            for c in (ID_COLUMNS[table], "source_id", "quote", "evidence")
+        ]
+        for record_id, source_id, quote, evidence in zip(*columns, strict=True):
+            out.setdefault(str(source_id), []).append(
+                _Row(table, str(record_id), _text(quote), _text(evidence))
+            )
+    return out
+
+
+class _Summaries:
+    """Record summaries (``record_summary``), made only for the records a page lists: at scale
+    most records are counted under a passage, not listed."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        self.tables = tables
+
+    def of(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        wanted: dict[str, set[str]] = {}
+        for table, record_id in keys:
+            wanted.setdefault(table, set()).add(record_id)
+        out: dict[tuple[str, str], str] = {}
+        for table, ids in wanted.items():
+            frame = self.tables[table]
+            id_column = ID_COLUMNS[table]
+            columns = [id_column, *(c for c in _SUMMARY_COLUMNS if c in frame.columns)]
+            rows = frame.loc[frame[id_column].astype(str).isin(ids), columns]
+            for record in record_list(rows):
+                out[(table, str(record[id_column]))] = record_summary(table, record)
+        return out
+
+    def fill(self, located: Located) -> Located:
+        """``located`` with the summary of each listed record filled in."""
+        listed = [ref for light in located.highlights for ref in light.refs[:MAX_LISTED]]
+        summary = self.of((ref.table, ref.record_id) for ref in [*listed, *located.missing])
+
+        def filled(refs: tuple[QuoteRef, ...]) -> tuple[QuoteRef, ...]:
+            return (
+                tuple(
+                    replace(ref, summary=summary.get((ref.table, ref.record_id), ""))
+                    for ref in refs[:MAX_LISTED]
+                )
+                + refs[MAX_LISTED:]
+            )
+
+        return Located(
+            tuple(replace(light, refs=filled(light.refs)) for light in located.highlights),
+            tuple(
+                replace(ref, summary=summary.get((ref.table, ref.record_id), ""))
+                for ref in located.missing
+            ),
+        )
+
+
+# What a record summary reads; converting only these keeps a page run fast.
 _SUMMARY_COLUMNS: tuple[str, ...] = (
     "source_id", "quote", "evidence", "title", "date", "action", "jurisdiction_id",
     "jurisdiction_name", "target_id", "target_name", "claimant_id", "claimant_name", "value_text",
     "value_low", "value_high", "metric", "subject_id", "subject_name", "as_of",
 )  # fmt: skip
-
-
-def _records_by_source(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, list[dict]]]:
-    """Each table's rows as dicts, bucketed by source id: one conversion per table."""
-    out: dict[str, dict[str, list[dict]]] = {}
-    for table in FACT_TABLES:
-        frame = tables[table]
-        wanted = [ID_COLUMNS[table], *(c for c in _SUMMARY_COLUMNS if c in frame.columns)]
-        buckets: dict[str, list[dict]] = {}
-        for record in record_list(frame[wanted]):
-            buckets.setdefault(str(record["source_id"]), []).append(record)
-        out[table] = buckets
-    return out
 
 
 def _text(value: object) -> str:

@@ -25,6 +25,7 @@ from plotly.subplots import make_subplots
 from dashboard import filters
 from dashboard.chart_spec import ChartSpec, source_line
 from dashboard.filters import FilterState
+from dashboard.frames import plotly_array
 from dashboard.theme import AFFILIATION_LABELS, GRID_COLOR, MUTED_COLOR, affiliation_color
 from dashboard.theme import base_layout as themed
 
@@ -245,19 +246,9 @@ def claim_geometry(rows: pd.DataFrame, top: float, bottom: float) -> pd.DataFram
     )
 
 
-def _array(values: pd.Series) -> np.ndarray:
-    """A trace's data as an array Plotly takes as it is (a list is checked item by item, which
-    is most of a chart's build time at scale); dates as ISO text, as Plotly writes them."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.strftime("%Y-%m-%dT%H:%M:%S").to_numpy(dtype=object)
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.to_numpy(dtype=float)
-    return values.to_numpy(dtype=object)
-
-
 def _segments(first: pd.Series, second: pd.Series) -> np.ndarray:
     """Pairs as one line trace's points: a, b, gap, a, b, gap... (one trace, many segments)."""
-    a, b = _array(first), _array(second)
+    a, b = plotly_array(first), plotly_array(second)
     points = np.full(3 * len(a), np.nan if a.dtype == float else None, dtype=a.dtype)
     points[0::3], points[1::3] = a, b
     return points
@@ -333,21 +324,23 @@ def _add_claims(
         )
         fig.add_trace(
             go.Scatter(
-                x=_array(at["mid"]),
-                y=_array(at["marker_y"]),
+                x=plotly_array(at["mid"]),
+                y=plotly_array(at["marker_y"]),
                 mode="markers+text",
                 marker={
-                    "symbol": _array(at["symbol"].where(seed[members], at["symbol"] + "-open")),
-                    "size": _array(at["symbol"].ne("line-ew").map({True: 14, False: 1})),
+                    "symbol": plotly_array(
+                        at["symbol"].where(seed[members], at["symbol"] + "-open")
+                    ),
+                    "size": plotly_array(at["symbol"].ne("line-ew").map({True: 14, False: 1})),
                     "color": colour,
                     "line": {"color": colour, "width": 2},
                 },
                 # the label sits above the as-of span line, never struck through by it
-                text=_array(labels),
+                text=plotly_array(labels),
                 textposition="top right",
                 textfont={"size": 12, "color": colour},
                 name=affiliation,
-                hovertext=_array(hovers[members]),
+                hovertext=plotly_array(hovers[members]),
                 meta={
                     "role": "claim",
                     "estimate_ids": list(mine["estimate_id"]),

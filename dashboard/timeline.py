@@ -60,6 +60,7 @@ from dashboard.timeline_data import (
     row_date,
     text_of,
 )
+from dashboard.timeline_density import count_buckets, density_figure, too_many_to_draw
 from dashboard.timeline_marks import Mark, date_note
 from dashboard.vocab import DESIGNATION_ACTIONS, EVENT_TYPES
 
@@ -248,8 +249,23 @@ def designation_timeline_figure(
     ``subtitle`` and ``source_text`` are shown as given (Plotly reads them as HTML): escape
     data text before passing it.
     """
-    marks, undated = designation_marks(designations)
     lanes = jurisdiction_lanes(designations)
+    if too_many_to_draw(int(designations["date_start"].notna().sum())):
+        order = [lane for lane, _ in lanes]
+        return density_figure(
+            count_buckets(
+                designations, lane="jurisdiction_id", series="action", id_column="designation_id"
+            ),
+            lanes,
+            series_names={a: ACTION_LABELS[a] for a in DESIGNATION_ACTIONS},
+            symbol=lambda action: ACTION_SYMBOLS.get(action, "circle"),
+            color=lambda lane, _: jurisdiction_color(lane, order),
+            noun="report",
+            title=esc(title),
+            subtitle=subtitle,
+            source_text=source_text,
+        )
+    marks, undated = designation_marks(designations)
     notes = {}
     for lane, _ in lanes:
         loose = int(undated["jurisdiction_id"].eq(lane).sum()) if not undated.empty else 0
@@ -277,11 +293,16 @@ def event_lanes(marks: Sequence[Mark]) -> list[tuple[str, str]]:
     return [(t, filters.event_type_label(t)) for t in ordered]
 
 
-def event_title(marks: Sequence[Mark]) -> str:
-    if not marks:
+def event_title(marks: Sequence[Mark] | pd.DataFrame) -> str:
+    """The title with the years the dated events span (``marks``, or the dated rows)."""
+    if len(marks) == 0:
         return "Key events around the delistings"
-    first = min(m.start for m in marks).year
-    last = max(m.end for m in marks).year
+    if isinstance(marks, pd.DataFrame):
+        first = pd.Timestamp(marks["date_start"].min()).year
+        last = pd.Timestamp(marks["date_end"].max()).year
+    else:
+        first = min(m.start for m in marks).year
+        last = max(m.end for m in marks).year
     span = f"{first}" if first == last else f"{first}–{last}"
     return f"Key events around the delistings, {span}"
 
@@ -291,6 +312,21 @@ def event_timeline_figure(
 ) -> go.Figure:
     """Dated key events in lanes by type; undated ones belong in a table (``undated_events``)."""
     dated = events["date_start"].notna()
+    if too_many_to_draw(int(dated.sum())):
+        shown = events[dated]
+        present = set(shown["event_type"].astype(str))
+        ordered = [t for t in EVENT_TYPES if t in present] + sorted(present - set(EVENT_TYPES))
+        return density_figure(
+            count_buckets(shown, lane="event_type", series=None, id_column="event_id"),
+            [(t, filters.event_type_label(t)) for t in ordered],
+            series_names={"": ""},
+            symbol=lambda _: "circle",
+            color=lambda *_: EVENT_COLOR,
+            noun="report",
+            title=esc(event_title(shown)),
+            subtitle=subtitle,
+            source_text=source_text,
+        )
     # the same frame object as the caller's when all are dated: the marks are grouped once
     marks, _ = event_marks(events if dated.all() else events[dated])
     fig = swimlane_figure(
@@ -313,6 +349,16 @@ def event_timeline_figure(
 
 
 # ---- chart specs for pages and exports -----------------------------------------------------------
+def _counted_caption(dated: int, lane: str) -> str:
+    return (
+        f"{dated:,} dated reports are in view: too many to draw one by one, so each mark counts "
+        f"the reports of one {lane} in one month, sized by their number (a bar: reports dated "
+        "only to the year, counted over that year). Narrow the dates, sources or groups in the "
+        "sidebar to see each report with its date basis and quote; click a mark for its "
+        "records."
+    )
+
+
 def _subtitle(ds: Any, state: FilterState) -> str:
     return esc(state.describe(filters.filter_options(ds).labels()))
 
@@ -333,13 +379,18 @@ def build_designation_timeline(ds: Any, state: FilterState) -> ChartSpec:
         source_text=_source_text(ds, source_ids),
     )
     marks, undated = designation_marks(rows)
-    caption = (
-        "Each mark is one step of a jurisdiction, labelled with its date and the number of "
-        "sources reporting it (×n); a bar spans a date known only to the year or month. "
-        "Solid: date stated in the source; hollow: inferred; hollow with a dot: from outside "
-        "the source. A ring marks a step backed by a verbatim quote from a seed document."
-    )
-    if len(split_panels(marks)) > 1:
+    dated = int(rows["date_start"].notna().sum())
+    if too_many_to_draw(dated):
+        caption = _counted_caption(dated, "step of a jurisdiction")
+    else:
+        caption = (
+            "Each mark is one step of a jurisdiction, labelled with its date and the number of "
+            "sources reporting it (×n); a bar spans a date known only to the year or month. "
+            "Solid: date stated in the source; hollow: inferred; hollow with a dot: from "
+            "outside the source. A ring marks a step backed by a verbatim quote from a seed "
+            "document."
+        )
+    if not too_many_to_draw(dated) and len(split_panels(marks)) > 1:
         caption += " The date axis is broken (//) across years with no record."
     if not undated.empty:
         caption += f" {counted(len(undated), 'undated report')} listed below the chart."
@@ -366,20 +417,25 @@ def build_event_timeline(ds: Any, state: FilterState) -> ChartSpec:
     fig = event_timeline_figure(
         dated, subtitle=_subtitle(ds, state), source_text=_source_text(ds, source_ids)
     )
-    marks, _ = event_marks(dated)
-    caption = (
-        "Dated events by type; a bar spans a date known only to the year or month, and the "
-        "fill and ring follow the designations chart. Hover a mark for its sources and their "
-        "quotes or our summary."
-    )
-    if len(split_panels(marks)) > 1:
-        caption += " The date axis is broken (//) across years with no record."
+    if too_many_to_draw(len(dated)):
+        title = event_title(dated)
+        caption = _counted_caption(len(dated), "event type")
+    else:
+        marks, _ = event_marks(dated)
+        title = event_title(marks)
+        caption = (
+            "Dated events by type; a bar spans a date known only to the year or month, and the "
+            "fill and ring follow the designations chart. Hover a mark for its sources and "
+            "their quotes or our summary."
+        )
+        if len(split_panels(marks)) > 1:
+            caption += " The date axis is broken (//) across years with no record."
     undated = len(rows) - len(dated)
     if undated:
         caption += f" {counted(undated, 'undated event')} listed below the chart."
     return ChartSpec(
         chart_id="key-events-timeline",
-        title=event_title(marks),
+        title=title,
         caption=caption,
         figure=fig,
         rows=event_records(rows),

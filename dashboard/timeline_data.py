@@ -20,6 +20,7 @@ from its source's publication, so a past briefing never "knows" news that broke 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,12 +53,24 @@ BASIS_SHORT: dict[str, str] = {
 
 
 # ---- rows in view --------------------------------------------------------------------------------
+# The page, its charts, lede and tables each ask for the rows in view: one frame object per table
+# and filters, so the marks memo below (keyed by that object) groups them once per view.
+_IN_VIEW = IdentityMemo(8)
+
+
 def designations_in_view(designations: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     """Designation rows the filters leave, plus earlier listings known as public record.
 
     Adds a boolean column ``reported_after_known_as_of``: the row's source was published after
     the known-as-of date (only listings dated before it are kept that way; see the module doc).
+    The same object for the same table and filters (do not modify it).
     """
+    return _IN_VIEW.get(
+        designations, lambda: _designations_in_view(designations, state), ("d", state)
+    )
+
+
+def _designations_in_view(designations: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     shown = filters.apply(designations, state, filters.DESIGNATION_COLUMNS)
     shown = shown.assign(**{REPORTED_LATER: False})
     if state.known_as_of is None or designations.empty:
@@ -78,7 +91,10 @@ def designations_in_view(designations: pd.DataFrame, state: FilterState) -> pd.D
 
 
 def events_in_view(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    return filters.apply(events, state, filters.EVENT_COLUMNS)
+    """Event rows the filters leave; the same object for the same table and filters."""
+    return _IN_VIEW.get(
+        events, lambda: filters.apply(events, state, filters.EVENT_COLUMNS), ("e", state)
+    )
 
 
 # ---- marks ---------------------------------------------------------------------------------------
@@ -149,13 +165,17 @@ class Status:
     marks: tuple[Mark, ...]  # the step's dated marks, earliest first (several if disputed)
     undated: pd.DataFrame  # undated reports of the same step not attached to a mark
 
-    @property
+    @functools.cached_property
     def rows(self) -> pd.DataFrame:
-        frames = [m.all_rows for m in self.marks] + [self.undated]
-        frames = [f for f in frames if not f.empty]
-        return pd.concat(frames) if frames else self.undated
+        """Every report of the step: one lookup for all its marks (a step reported at
+        hundreds of dates would otherwise cost hundreds)."""
+        labels = [label for m in self.marks for label in m.index + m.undated_index]
+        if not labels:
+            return self.undated
+        marked = self.marks[0].frame.loc[labels]
+        return pd.concat([marked, self.undated]) if not self.undated.empty else marked
 
-    @property
+    @functools.cached_property
     def source_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(str(s) for s in self.rows["source_id"].tolist()))
 
@@ -286,6 +306,8 @@ def _texts(frame: pd.DataFrame, column: str) -> pd.Series:
     """A column as text, "" where missing (as ``text_of``), column-wise."""
     if column not in frame.columns:
         return pd.Series("", index=frame.index, dtype=object)
+    if isinstance(frame[column].dtype, pd.StringDtype):  # already text: fill in place of a copy
+        return frame[column].fillna("")
     return frame[column].astype(object).where(frame[column].notna(), "").astype(str)
 
 
@@ -294,21 +316,21 @@ def _evidence_kinds(frame: pd.DataFrame) -> pd.Series:
     return seed.map({True: EVIDENCE_LABELS["seed"], False: EVIDENCE_LABELS["external"]})
 
 
-def _drawn_as(marks: Sequence[Mark], id_column: str) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _drawn_as(marks: Sequence[Mark], frame: pd.DataFrame) -> pd.Series:
+    """Per row of ``frame`` (the marks' own frame): the date of the mark it is drawn at."""
+    out: dict[Any, str] = {}
     for mark in marks:
-        for record in mark.records:
-            out[str(record[id_column])] = mark.label
-        for record in mark.undated_records:
-            out[str(record[id_column])] = f"counted with the mark at {mark.label}"
-    return out
+        for label in mark.index:
+            out[label] = mark.label
+        for label in mark.undated_index:
+            out[label] = f"counted with the mark at {mark.label}"
+    return pd.Series(frame.index.map(out.get), index=frame.index, dtype=object)
 
 
 def designation_records(designations: pd.DataFrame) -> pd.DataFrame:
     """Every row behind the chart: step, date as stated, source, quote or summary, and mark."""
     marks, _ = designation_marks(designations)
-    drawn = _drawn_as(marks, "designation_id")
-    ids = designations["designation_id"].astype(str)
+    drawn = _drawn_as(marks, designations)
     actions = designations["action"].astype(str)
     date = _texts(designations, "date")
     source = _texts(designations, "source_label")
@@ -326,7 +348,7 @@ def designation_records(designations: pd.DataFrame) -> pd.DataFrame:
             "evidence_kind": _evidence_kinds(designations),
             "quote": _texts(designations, "quote"),
             "evidence": _texts(designations, "evidence"),
-            "drawn_at": ids.map(drawn).astype(object).fillna("undated: listed below the chart"),
+            "drawn_at": drawn.fillna("undated: listed below the chart"),
             "notes": _texts(designations, "notes"),
         },
         columns=RECORD_COLUMNS,
@@ -508,7 +530,7 @@ def coverage(ds: Any, state: FilterState) -> str:
     """Which period the sources in view were published in (designations and events)."""
     designations = designations_in_view(ds.designations, state)
     events = events_in_view(ds.events, state)
-    ids = list(dict.fromkeys([*designations["source_id"], *events["source_id"]]))
+    ids = list(dict.fromkeys([*designations["source_id"].unique(), *events["source_id"].unique()]))
     return coverage_text(ds.sources, ids, state.known_as_of)
 
 

@@ -17,6 +17,7 @@ Nothing here draws or imports Streamlit; the figures live in ``dashboard.timelin
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.frames import Record, records_of
+from dashboard.memo import IdentityMemo
 
 # When several rows of a mark give its date with different bases, the strongest is drawn:
 # a date some source states outranks one inferred, which outranks one taken from outside.
@@ -48,8 +50,8 @@ class Rival:
 class Mark:
     """One drawn mark: every row reporting the step at a compatible date, plus undated ones.
 
-    Rows are kept as plain records (cheap to read for hover text and counts) and as index
-    labels into ``frame``, the table they came from, for the DataFrame views.
+    Rows are kept as index labels into ``frame``, the table they came from, and read as plain
+    records (for hover text) only when asked: a view counted rather than drawn never needs them.
     """
 
     key: tuple[str, ...]  # what makes rows "the same": (jurisdiction, target, action) or so
@@ -58,11 +60,10 @@ class Mark:
     end: pd.Timestamp
     precision: str  # "year" | "month" | "day"
     basis: str  # the drawn date's basis: "stated" | "inferred" | "external"
-    records: tuple[Record, ...]  # dated rows merged into the mark
-    undated_records: tuple[Record, ...]  # undated reports of the same step attached to it
     frame: pd.DataFrame = field(repr=False)
-    index: tuple[Any, ...] = ()  # labels of ``records`` in ``frame``
-    undated_index: tuple[Any, ...] = ()
+    index: tuple[Any, ...] = ()  # labels in ``frame`` of the dated rows merged into the mark
+    undated_index: tuple[Any, ...] = ()  # undated reports of the same step attached to it
+    source_ids: tuple[str, ...] = ()  # the sources of all of them, in row order
     rivals: tuple[Rival, ...] = ()
     more_rivals: int = 0  # further dates of the step not listed in ``rivals`` (long lists)
     ambiguous: bool = False  # an imprecise date compatible with several of the step's dates
@@ -80,19 +81,25 @@ class Mark:
     def all_rows(self) -> pd.DataFrame:
         return self.frame.loc[list(self.index + self.undated_index)]
 
+    @functools.cached_property
+    def records(self) -> tuple[Record, ...]:
+        table = frame_records(self.frame)
+        return tuple(table[label] for label in self.index)
+
+    @functools.cached_property
+    def undated_records(self) -> tuple[Record, ...]:
+        table = frame_records(self.frame)
+        return tuple(table[label] for label in self.undated_index)
+
     @property
     def all_records(self) -> tuple[Record, ...]:
         return self.records + self.undated_records
-
-    @functools.cached_property
-    def source_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(str(r["source_id"]) for r in self.all_records))
 
     @property
     def n_sources(self) -> int:
         return len(self.source_ids)
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         return date_label(self.start, self.end, self.precision)
 
@@ -113,6 +120,14 @@ class Mark:
     def disputed(self) -> bool:
         """Sources give this step another date that cannot also be true."""
         return not self.ongoing and any(r.disjoint for r in self.rivals)
+
+
+_RECORDS = IdentityMemo(8)
+
+
+def frame_records(frame: pd.DataFrame) -> dict[Any, Record]:
+    """Every row of ``frame`` as a record, made once per frame for all its marks."""
+    return _RECORDS.get(frame, lambda: records_of(frame))
 
 
 def date_label(start: object, end: object, precision: str) -> str:
@@ -165,62 +180,106 @@ def group_marks(
     """
     marks: list[Mark] = []
     loose: list[Any] = []
-    groups: dict[tuple[str, ...], list[tuple[Any, Record]]] = {}
-    for label, record in records_of(frame).items():
-        groups.setdefault(tuple(str(record[k]) for k in key), []).append((label, record))
+    # Columns as plain lists, read once: grouping touches only these, and the rows' full
+    # records are made lazily (``Mark.records``) for the hovers that need them.
+    labels = list(frame.index)
+    starts = _ints(frame[start]) if len(frame) else []  # spans as integers; None if undated
+    ends = _ints(frame[end]) if len(frame) else []
+    lanes = [str(v) for v in frame[lane].tolist()]
+    precisions = [str(v) for v in frame[precision].tolist()]
+    bases = [str(v) for v in frame[basis].tolist()]
+    sources = (
+        [str(v) for v in frame["source_id"].tolist()]
+        if "source_id" in frame.columns
+        else [""] * len(frame)
+    )
+    groups: dict[tuple[str, ...], list[int]] = {}
+    keys = zip(*(frame[k].astype(str).tolist() for k in key), strict=True)
+    for position, group_key in enumerate(keys):
+        groups.setdefault(group_key, []).append(position)
     for group_key, members in groups.items():
-        dated = [(i, r) for i, r in members if not pd.isna(r[start])]
-        undated = [(i, r) for i, r in members if pd.isna(r[start])]
-        dated.sort(key=lambda item: pd.Timestamp(item[1][end]) - pd.Timestamp(item[1][start]))
-        clusters: list[dict[str, Any]] = []
-        for label, record in dated:
-            span = (pd.Timestamp(record[start]), pd.Timestamp(record[end]))
-            equal = [c for c in clusters if (c["start"], c["end"]) == span]
-            within = equal or [c for c in clusters if _contains(span, (c["start"], c["end"]))]
-            if len(within) == 1:
-                within[0]["members"].append((label, record))
-                continue
-            clusters.append(
-                {
-                    "start": span[0],
-                    "end": span[1],
-                    "precision": str(record[precision]),
-                    "members": [(label, record)],
-                    "ambiguous": len(within) > 1,
-                }
-            )
+        dated = [i for i in members if starts[i] is not None]
+        undated = [i for i in members if starts[i] is None]
+        dated.sort(key=lambda i: ends[i] - starts[i])  # most precise first (stable)
+        clusters = _clusters(dated, starts, ends)
         attach = len(clusters) == 1
         if not attach:
-            loose.extend(label for label, _ in undated)
+            loose.extend(labels[i] for i in undated)
         is_ongoing = bool(ongoing and ongoing(group_key))
-        built = [
-            Mark(
-                key=group_key,
-                lane=str(members[0][1][lane]),
-                start=cluster["start"],
-                end=cluster["end"],
-                precision=cluster["precision"],
-                basis=_strongest_basis(
-                    [
-                        str(r[basis])
-                        for _, r in cluster["members"]
-                        if (pd.Timestamp(r[start]), pd.Timestamp(r[end]))
-                        == (cluster["start"], cluster["end"])
-                    ]
-                ),
-                records=tuple(r for _, r in cluster["members"]),
-                undated_records=tuple(r for _, r in undated) if attach else (),
-                frame=frame,
-                index=tuple(i for i, _ in cluster["members"]),
-                undated_index=tuple(i for i, _ in undated) if attach else (),
-                ambiguous=cluster["ambiguous"],
-                ongoing=is_ongoing,
+        built = []
+        for cluster in clusters:
+            span = (cluster.start, cluster.end)
+            extra = undated if attach else []
+            built.append(
+                Mark(
+                    key=group_key,
+                    lane=lanes[members[0]],
+                    start=pd.Timestamp(cluster.start),
+                    end=pd.Timestamp(cluster.end),
+                    precision=precisions[cluster.members[0]],
+                    basis=_strongest_basis(
+                        [bases[i] for i in cluster.members if (starts[i], ends[i]) == span]
+                    ),
+                    frame=frame,
+                    index=tuple(labels[i] for i in cluster.members),
+                    undated_index=tuple(labels[i] for i in extra),
+                    source_ids=tuple(dict.fromkeys(sources[i] for i in cluster.members + extra)),
+                    ambiguous=cluster.ambiguous,
+                    ongoing=is_ongoing,
+                )
             )
-            for cluster in clusters
-        ]
         marks.extend(_with_rivals(built))
     marks.sort(key=lambda m: (m.lane, m.start, m.end))
     return marks, frame.loc[loose]
+
+
+def _ints(column: pd.Series) -> list[int | None]:
+    """Dates as nanosecond integers (one unit for start and end); None where missing."""
+    values = pd.to_datetime(column).astype("datetime64[ns]").to_numpy()
+    missing = pd.isna(values)
+    as_int = values.view("int64").tolist()
+    return [None if m else v for v, m in zip(as_int, missing.tolist(), strict=True)]
+
+
+@dataclass
+class _Cluster:
+    start: int
+    end: int
+    members: list[int]
+    ambiguous: bool
+
+
+def _clusters(dated: list[int], starts: list[Any], ends: list[Any]) -> list[_Cluster]:
+    """Rows (most precise first) merged into the one cluster whose span theirs equals or
+    contains; a row containing none or several starts its own (several: ambiguous).
+
+    Clusters are indexed by span and kept sorted by start, so a row looks only at the clusters
+    starting inside its own span instead of at all of them.
+    """
+    clusters: list[_Cluster] = []
+    by_span: dict[tuple[int, int], _Cluster] = {}
+    order: list[tuple[int, int]] = []  # (start, position in clusters), sorted
+    for i in dated:
+        span = (starts[i], ends[i])
+        same = by_span.get(span)
+        if same is not None:
+            same.members.append(i)
+            continue
+        low = bisect.bisect_left(order, (span[0], -1))
+        within = []
+        for _, c in order[low:]:
+            if clusters[c].start > span[1]:
+                break
+            if clusters[c].end <= span[1]:
+                within.append(clusters[c])
+        if len(within) == 1:
+            within[0].members.append(i)
+            continue
+        cluster = _Cluster(span[0], span[1], [i], ambiguous=len(within) > 1)
+        by_span[span] = cluster
+        bisect.insort(order, (span[0], len(clusters)))
+        clusters.append(cluster)
+    return clusters
 
 
 MAX_RIVALS = 6  # dates listed in a hover; a step reported at more dates says "and N more"

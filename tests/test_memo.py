@@ -31,3 +31,22 @@ def test_an_equal_but_different_object_is_computed_anew() -> None:
     first, second = pd.DataFrame({"x": [1]}), pd.DataFrame({"x": [1]})
     assert memo.get(first, lambda: "first") == "first"
     assert memo.get(second, lambda: "second") == "second"
+
+
+def test_a_tag_keeps_results_for_one_object_apart() -> None:
+    memo = IdentityMemo(4)
+    frame = pd.DataFrame({"x": [1, 2, 3]})
+    assert memo.get(frame, lambda: "all", tag="a") == "all"
+    assert memo.get(frame, lambda: "filtered", tag="b") == "filtered"
+    assert memo.get(frame, lambda: "recomputed", tag="a") == "all"
+    assert memo.get(frame, lambda: "untagged") == "untagged"
+
+
+def test_clear_all_forgets_every_memo() -> None:
+    first, second = IdentityMemo(2), IdentityMemo(2)
+    frame = pd.DataFrame({"x": [1]})
+    first.get(frame, lambda: 1)
+    second.get(frame, lambda: 2)
+    IdentityMemo.clear_all()
+    assert first.get(frame, lambda: "again") == "again"
+    assert second.get(frame, lambda: "again") == "again"
