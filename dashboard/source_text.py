@@ -65,7 +65,8 @@ class Highlight:
     number: int
     start: int
     end: int
-    refs: tuple[QuoteRef, ...]
+    refs: tuple[QuoteRef, ...]  # the records listed under the document
+    more: int = 0  # further records quoting the passage, counted (see ``MAX_LISTED``)
 
     @property
     def record_ids(self) -> tuple[str, ...]:
@@ -137,7 +138,7 @@ def highlighted_html(text: str, located: Located, prefix: str) -> str:
     position = 0
     for light in located.highlights:
         parts.append(_esc(text[position : light.start]))
-        ids = ", ".join(light.record_ids)
+        ids = ", ".join(light.record_ids) + (f" and {light.more} more" if light.more else "")
         parts.append(
             f'<mark id="{prefix}-h{light.number}" title="{_esc(ids)}" '
             f'style="background:{HIGHLIGHT_COLOR};padding:0 1px">'
@@ -169,9 +170,9 @@ def records_html(located: Located, prefix: str) -> str:
     (the first ``MAX_LISTED`` of a passage, then how many more quote it)."""
     items: list[str] = []
     for light in located.highlights:
-        rows = "".join(_record_line(ref) for ref in light.refs[:MAX_LISTED])
-        if len(light.refs) > MAX_LISTED:
-            rows += more_line(len(light.refs) - MAX_LISTED, "quote this passage")
+        rows = "".join(_record_line(ref) for ref in light.refs)
+        if light.more:
+            rows += more_line(light.more, "quote this passage")
         items.append(
             f'<li id="{prefix}-r{light.number}" style="margin-bottom:0.4rem">'
             f'<a href="#{prefix}-h{light.number}" style="text-decoration:none">'
@@ -402,7 +403,8 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
     shown_tables = filtered_tables(ds, state)
     all_counts = record_counts({t: getattr(ds, t) for t in FACT_TABLES})
     shown_counts = record_counts(shown_tables)
-    by_source = _rows_by_source(shown_tables)
+    quotes = _quotes_by_source(shown_tables)
+    evidence_rows = _evidence_by_source(shown_tables)
     summaries = _Summaries(shown_tables)
     views: list[SourceView] = []
     for row in record_list(order):
@@ -412,7 +414,6 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
             for t in FACT_TABLES
         }
         total = int(all_counts.loc[source_id].sum()) if source_id in all_counts.index else 0
-        own = by_source.get(source_id, [])
         base = {
             "source_id": source_id,
             "kind": str(row.get("kind") or ""),
@@ -431,8 +432,11 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
         }
         text = ds.seed_texts.get(source_id) if row.get("kind") == "seed" else None
         if text is not None:
-            located = locate(text, [QuoteRef(r.record_id, r.table, r.quote) for r in own])
-            located = summaries.fill(located)
+            groups = quotes.get(source_id, [])
+            # one lookup per distinct quote, then its records: at scale hundreds share one
+            reps = [QuoteRef(ids[0], table, quote) for table, quote, ids in groups]
+            members = {(table, ids[0]): ids for table, _, ids in groups}
+            located = summaries.fill(_expanded(locate(text, reps), members))
             prefix = anchor_prefix(source_id)
             views.append(
                 SourceView(
@@ -443,39 +447,81 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
                 )
             )
         else:
-            listed = own[:MAX_LISTED]
-            summary = summaries.of([(r.table, r.record_id) for r in listed])
+            listed = evidence_rows.get(source_id, [])
+            summary = summaries.of([(table, record_id) for table, record_id, _ in listed])
             evidence = tuple(
-                EvidenceRow(r.record_id, r.table, summary[(r.table, r.record_id)], r.evidence)
-                for r in listed
+                EvidenceRow(record_id, table, summary[(table, record_id)], text)
+                for table, record_id, text in listed
             )
             views.append(
-                SourceView(**base, evidence=evidence, more_evidence=len(own) - len(listed))
+                SourceView(
+                    **base, evidence=evidence, more_evidence=sum(counts.values()) - len(listed)
+                )
             )
     return views
 
 
-@dataclass(frozen=True)
-class _Row:
-    table: str
-    record_id: str
-    quote: str
-    evidence: str
-
-
-def _rows_by_source(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[_Row]]:
-    """Each source's records (table, id, quote, evidence), read column-wise, in table order."""
-    out: dict[str, list[_Row]] = {}
+def _quotes_by_source(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[QuoteGroup]]:
+    """Per source: each distinct quote of each table with the ids of the records giving it."""
+    out: dict[str, list[QuoteGroup]] = {}
     for table in FACT_TABLES:
         frame = tables[table]
-        columns = [
-            frame[c].tolist() if c in frame.columns else [None] * len(frame)
-            for c in (ID_COLUMNS[table], "source_id", "quote", "evidence")
-        ]
-        for record_id, source_id, quote, evidence in zip(*columns, strict=True):
-            out.setdefault(str(source_id), []).append(
-                _Row(table, str(record_id), _text(quote), _text(evidence))
-            )
+        if frame.empty:
+            continue
+        keyed = pd.DataFrame(
+            {
+                "source_id": frame["source_id"].astype(str),
+                "quote": frame["quote"].fillna("").astype(str) if "quote" in frame.columns else "",
+                "id": frame[ID_COLUMNS[table]].astype(str),
+            }
+        )
+        grouped = keyed.groupby(["source_id", "quote"], sort=False)["id"].agg(list)
+        for (source_id, quote), ids in grouped.items():
+            out.setdefault(str(source_id), []).append((table, str(quote), ids))
+    return out
+
+
+QuoteGroup = tuple[str, str, list[str]]  # table, quote, ids of the records giving it
+
+
+def _expanded(located: Located, members: Mapping[tuple[str, str], list[str]]) -> Located:
+    """Highlights found for one record per quote, given all the records of those quotes: the
+    first ``MAX_LISTED`` of each passage as refs, the rest counted in ``Highlight.more``."""
+    highlights = []
+    for light in located.highlights:
+        refs: list[QuoteRef] = []
+        total = 0
+        for rep in light.refs:
+            ids = members.get((rep.table, rep.record_id), [rep.record_id])
+            total += len(ids)
+            room = MAX_LISTED - len(refs)
+            refs += [replace(rep, record_id=i) for i in sorted(ids)[:room]] if room > 0 else []
+        highlights.append(replace(light, refs=tuple(refs), more=total - len(refs)))
+    missing = tuple(
+        replace(rep, record_id=i)
+        for rep in located.missing
+        for i in sorted(members.get((rep.table, rep.record_id), [rep.record_id]))
+    )
+    return Located(tuple(highlights), missing)
+
+
+def _evidence_by_source(
+    tables: Mapping[str, pd.DataFrame],
+) -> dict[str, list[tuple[str, str, str]]]:
+    """Per source: its first ``MAX_LISTED`` records (table, id, evidence), in table order."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for table in FACT_TABLES:
+        frame = tables[table]
+        if frame.empty:
+            continue
+        head = frame.groupby("source_id", sort=False).head(MAX_LISTED)
+        evidence = head["evidence"].tolist() if "evidence" in head.columns else [None] * len(head)
+        for source_id, record_id, text in zip(
+            head["source_id"].tolist(), head[ID_COLUMNS[table]].tolist(), evidence, strict=True
+        ):
+            listed = out.setdefault(str(source_id), [])
+            if len(listed) < MAX_LISTED:
+                listed.append((table, str(record_id), _text(text)))
     return out
 
 

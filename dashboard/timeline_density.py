@@ -162,6 +162,8 @@ def density_figure(
             )
         )
     for series in order:  # legend: what each symbol is, then what size means
+        if not series_names.get(series):
+            continue
         fig.add_trace(
             go.Scatter(
                 x=[None],
@@ -173,19 +175,18 @@ def density_figure(
                 meta={"role": "legend"},
             )
         )
-    for reports in (1, 10, 50):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=f"{reports} {noun}{'' if reports == 1 else 's'} in the month",
-                marker={"size": float(_sizes(pd.Series([reports]))[0]), "color": MUTED_COLOR},
-                legendgroup="size",
-                legendgrouptitle={"text": "Size"},
-                meta={"role": "legend"},
-            )
+    fig.add_trace(  # a size scale would not read in a legend (Plotly draws one marker size)
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"larger: more {noun}s in the month<br>(hover a mark for its count)",
+            marker={"size": 12, "color": MUTED_COLOR, "symbol": "circle-open"},
+            legendgroup="size",
+            legendgrouptitle={"text": "Mark size"},
+            meta={"role": "legend"},
         )
+    )
     base_layout(fig, title=title, subtitle=subtitle, source_line=source_text)
     longest = max((len(label) for _, label in lanes), default=0)
     margin = fig.layout.margin

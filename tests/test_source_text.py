@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.filters import FilterState
 from dashboard.source_text import (
+    MAX_LISTED,
     QuoteRef,
     format_date,
     highlighted_html,
@@ -280,3 +281,26 @@ def test_views_follow_the_filters(dataset) -> None:
 
     table = sources_table(everything)
     assert list(table["Source id"]) == [v.source_id for v in everything]
+
+
+def test_a_passage_quoted_by_many_records_lists_some_and_counts_the_rest(dataset, tmp_path) -> None:
+    """At 30x rows every passage is quoted 30 times: 25 records listed, the rest counted, and
+    every record still counted under its source (nothing dropped silently)."""
+    from bench.synthetic import scale_dataset
+    from dashboard.loader import load_dataset
+
+    factor = 30
+    scaled = load_dataset(scale_dataset(factor, tmp_path))
+    views = source_views(scaled, FilterState())
+    seed = next(v for v in views if v.kind == "seed")
+    original = next(v for v in source_views(dataset, FilterState()) if v.kind == "seed")
+    assert seed.located is not None and original.located is not None
+    assert len(seed.located.highlights) == len(original.located.highlights) > 0
+    for light, one in zip(seed.located.highlights, original.located.highlights, strict=True):
+        assert len(light.refs) == MAX_LISTED < factor
+        assert len(light.refs) + light.more == factor * len(one.record_ids)
+        assert f"and {light.more} more records quote this passage" in seed.records_html
+    external = next(v for v in views if v.kind == "external")
+    assert len(external.evidence) + external.more_evidence == external.shown
+    assert len(external.evidence) == MAX_LISTED
+    assert f"and {external.more_evidence} more records of this source" in external.evidence_html()

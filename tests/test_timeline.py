@@ -537,3 +537,55 @@ def test_an_empty_view_says_so() -> None:
     ds = shipped()
     fig = event_timeline_figure(ds.events.iloc[0:0])
     assert any("No dated event" in (a.text or "") for a in fig.layout.annotations)
+
+
+@cache
+def scaled(factor: int) -> Dataset:
+    import tempfile
+    from pathlib import Path
+
+    from bench.synthetic import scale_dataset
+
+    return load_dataset(scale_dataset(factor, Path(tempfile.mkdtemp())))
+
+
+def _counted(spec) -> list[list[str]]:
+    return [
+        list(ids)
+        for trace in spec.figure.data
+        if (trace.meta or {}).get("role") == "count"
+        for ids in trace.customdata
+    ]
+
+
+def test_a_view_too_full_to_draw_counts_every_dated_report_per_month() -> None:
+    """Past DRAW_LIMIT dated rows a timeline counts reports per lane, step and month: every
+    dated row is in exactly one counted mark, the caption says so, and a click on a counted
+    mark lists its records."""
+    from dashboard.timeline_density import DRAW_LIMIT
+
+    ds = scaled(40)
+    for spec, rows in (
+        (build_designation_timeline(ds, FilterState()), ds.designations),
+        (build_event_timeline(ds, FilterState()), ds.events),
+    ):
+        dated = rows[rows["date_start"].notna()]
+        assert len(dated) > DRAW_LIMIT
+        buckets = _counted(spec)
+        ids = [i for bucket in buckets for i in bucket]
+        id_column = spec.rows.columns[0]
+        assert sorted(ids) == sorted(dated[id_column].astype(str))
+        assert "too many to draw one by one" in spec.caption
+        assert not any((t.meta or {}).get("role") == "mark" for t in spec.figure.data)
+        picked = selected_records(spec.rows, [{"customdata": buckets[0]}])
+        assert sorted(picked[id_column].astype(str)) == sorted(buckets[0])
+    # the status table and lede still read every report (no sampling)
+    assert "Kazakhstan" in lede(designations_in_view(ds.designations, FilterState()))
+
+
+def test_a_narrow_filter_on_a_large_dataset_draws_marks_again() -> None:
+    ds = scaled(40)
+    state = FilterState(date_from=dt.date(2024, 1, 1))
+    spec = build_designation_timeline(ds, state)
+    assert not _counted(spec)
+    assert any((t.meta or {}).get("role") == "mark" for t in spec.figure.data)
