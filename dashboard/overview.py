@@ -23,6 +23,7 @@ import pandas as pd
 from dashboard import filters
 from dashboard.chart_spec import coverage_text
 from dashboard.dates import parse_date
+from dashboard.frames import record_list
 from dashboard.source_text import FACT_TABLES, filtered_tables, format_date
 
 # Northern Afghan provinces on the border with Tajikistan, Uzbekistan or Turkmenistan
@@ -170,8 +171,10 @@ def designation_steps(designations: pd.DataFrame) -> list[Step]:
 
 def _date_groups(rows: pd.DataFrame) -> tuple[DateGroup, ...]:
     groups: dict[str, list[Any]] = {}
-    for row in rows.to_dict("records"):
-        text = str(row.get("date") or "")
+    # each distinct (date, source) once: at scale a step has thousands of rows but few dates
+    pairs = rows[["date", "source_id"]].drop_duplicates()
+    for date, source_id in zip(pairs["date"].tolist(), pairs["source_id"].tolist(), strict=True):
+        text = str(date) if isinstance(date, str) else ""
         try:
             value = parse_date(text) if text else None
         except ValueError:
@@ -186,8 +189,8 @@ def _date_groups(rows: pd.DataFrame) -> tuple[DateGroup, ...]:
                 value.precision if value else "",
             ],
         )
-        if row["source_id"] not in entry[2]:
-            entry[2].append(str(row["source_id"]))
+        if str(source_id) not in entry[2]:
+            entry[2].append(str(source_id))
     out = [
         DateGroup(label, start, end, tuple(ids), precision)
         for label, (start, end, ids, precision) in groups.items()
@@ -318,7 +321,7 @@ def spread_finding(
     claims = headcount_claims(estimates, subject_id)
     page, page_label = "pages/strength.py", "Militant strength claims"
     title = "ISIS-K strength: how far the claims differ"
-    rows = [r for r in claims.to_dict("records") if _lower(r) is not None]
+    rows = [r for r in record_list(claims) if _lower(r) is not None]
     if len(rows) < 2:
         statement = (
             "Fewer than two country-wide ISIS-K strength claims under the current filters, "
@@ -382,29 +385,41 @@ def province_mentions(
     parent = by_id["parent_id"].fillna("").astype(str).to_dict()
     names = by_id["name"].astype(str).to_dict()
     wanted = set(provinces)
-    records: dict[str, set[tuple[int, object]]] = {p: set() for p in provinces}
+    records: dict[str, int] = dict.fromkeys(provinces, 0)
     sources: dict[str, list[str]] = {p: [] for p in provinces}
-    for number, frame in enumerate(tables):
-        if frame.empty or "place_ids" not in frame.columns:
-            continue
-        for index, ids, source_id in zip(
-            frame.index, frame["place_ids"], frame["source_id"], strict=True
-        ):
-            named: set[str] = set()
+    provinces_of: dict[object, set[str]] = {}  # per distinct place list: the provinces it names
+
+    def named(ids: object) -> set[str]:
+        if ids not in provinces_of:
+            found: set[str] = set()
             for place in filters._split_ids(ids):
                 if place in wanted:
-                    named.add(place)
+                    found.add(place)
                 elif parent.get(place) in wanted:
-                    named.add(parent[place])
-            for province in named:
-                records[province].add((number, index))
-                if source_id not in sources[province]:
+                    found.add(parent[place])
+            provinces_of[ids] = found
+        return provinces_of[ids]
+
+    for frame in tables:
+        if frame.empty or "place_ids" not in frame.columns:
+            continue
+        # each row is one record: count rows per distinct place list, and take sources in
+        # order of first appearance from the distinct (place list, source) pairs
+        for ids, count in frame["place_ids"].value_counts(dropna=False, sort=False).items():
+            for province in named(ids):
+                records[province] += int(count)
+        pairs = frame[["place_ids", "source_id"]].drop_duplicates()
+        for ids, source_id in zip(
+            pairs["place_ids"].tolist(), pairs["source_id"].tolist(), strict=True
+        ):
+            for province in named(ids):
+                if str(source_id) not in sources[province]:
                     sources[province].append(str(source_id))
     rows = [
         {
             "place_id": p,
             "name": names.get(p, p),
-            "records": len(records[p]),
+            "records": records[p],
             "sources": tuple(sources[p]),
         }
         for p in provinces
