@@ -38,6 +38,11 @@ METRIC_LABELS = {
     "budget_share_pct": "share of the state budget (%)",
 }
 OPEN_STRETCH = 1.9  # how far an open-ended arrow reaches beyond its bound (a factor)
+# A chart of more claims than these would bury its marks under labels, and send megabytes of
+# quotes to the browser: past LABEL_LIMIT claims the marks go unlabelled (the hover names each),
+# past QUOTE_LIMIT the hover leaves the quote to the records table under the chart.
+LABEL_LIMIT = 60
+QUOTE_LIMIT = 400
 APPROX_TOLERANCE = 0.1  # "around 6,500" is read as 6,500 ± 10% when comparing claims
 TABLE_COLUMNS = {
     "claimant_name": "claimant",
@@ -197,12 +202,23 @@ def _each(values: pd.Series, make: Any) -> pd.Series:
     return pd.Series(texts, index=values.index, dtype=object)
 
 
-def _hovers(rows: pd.DataFrame) -> pd.Series:
-    """Each claim's hover text, built column-wise (a per-row f-string is the cost at scale)."""
+def _hovers(rows: pd.DataFrame, *, quotes: bool = True) -> pd.Series:
+    """Each claim's hover text, built column-wise (a per-row f-string is the cost at scale).
+
+    Without ``quotes`` (a chart of very many claims) the hover says where the quote is instead.
+    """
     esc = {column: _each(rows[column], _esc) for column in HOVER_COLUMNS}
     kind = (rows["source_kind"] == "seed").map(
         {True: "Quote", False: "Our summary (external source)"}
     )
+    if not quotes:
+        return (
+            "<b>" + esc["claimant_name"] + "</b> (" + esc["affiliation"] + ")<br>"
+            + esc["subject_name"] + " " + esc["metric_label"] + ": <b>" + esc["value_text"]
+            + "</b><br>As of " + esc["as_of"] + " (" + esc["as_of_basis"] + "); scope: "
+            + esc["scope"] + "<br>Source: " + esc["source_label"] + "<br>" + kind
+            + ": in the records table under the chart"
+        )  # fmt: skip
     return (
         "<b>" + esc["claimant_name"] + "</b> (" + esc["affiliation"] + ")<br>"
         + esc["subject_name"] + " " + esc["metric_label"] + ": <b>" + esc["value_text"]
@@ -262,13 +278,14 @@ def _add_segments(
     role: str,
     line: dict[str, Any],
     opacity: float,
-    hovers: pd.Series,
+    hovers: pd.Series | None,
     ids: pd.Series,
     common: dict[str, Any],
     panel: int,
 ) -> None:
     """One line trace holding a segment per row of ``parts``, from (x0, y0) to (x1, y1) as
-    named by ``ends``; ``meta`` lists the claims in segment order."""
+    named by ``ends``; ``meta`` lists the claims in segment order. Without ``hovers`` the
+    segments do not answer the pointer (the claim's mark does)."""
     if parts.empty:
         return
     x0, y0, x1, y1 = ends
@@ -279,9 +296,11 @@ def _add_segments(
             mode="lines",
             line=line,
             opacity=opacity,
-            hovertext=_segments(hovers[parts.index], hovers[parts.index]),
+            hovertext=None
+            if hovers is None
+            else _segments(hovers[parts.index], hovers[parts.index]),
             meta={"role": role, "estimate_ids": list(ids[parts.index])},
-            **common,
+            **(common if hovers is not None else {**common, "hoverinfo": "skip"}),
         ),
         row=panel,
         col=1,
@@ -289,7 +308,14 @@ def _add_segments(
 
 
 def _add_claims(
-    fig: go.Figure, rows: pd.DataFrame, hovers: pd.Series, panel: int, top: float, bottom: float
+    fig: go.Figure,
+    rows: pd.DataFrame,
+    hovers: pd.Series,
+    panel: int,
+    top: float,
+    bottom: float,
+    *,
+    labelled: bool = True,
 ) -> None:
     """Every claim of one panel, drawn as stated: a few traces per affiliation, not per claim
     (a trace each made a chart of thousands of claims take a minute to build)."""
@@ -301,7 +327,12 @@ def _add_claims(
         colour = affiliation_color(mine["claimant_affiliation_type"].iloc[0])
         common = {"legendgroup": affiliation, "hoverinfo": "text", "showlegend": False}
         segments = functools.partial(
-            _add_segments, fig, hovers=hovers, ids=mine["estimate_id"], common=common, panel=panel
+            _add_segments,
+            fig,
+            hovers=hovers if labelled else None,  # crowded: one hover per claim, on its mark
+            ids=mine["estimate_id"],
+            common=common,
+            panel=panel,
         )
         extent = at["y0"].ne(at["y1"])
         for dash in ("solid", "dash"):  # ranges as bars, open bounds as dashed arrow shafts
@@ -319,14 +350,16 @@ def _add_claims(
             line={"color": colour, "width": 2},
             opacity=0.45,
         )
-        labels = _each(
-            mine["claimant_name"].astype(str) + ": " + mine["value_text"].astype(str), _esc
+        labels = (
+            _each(mine["claimant_name"].astype(str) + ": " + mine["value_text"].astype(str), _esc)
+            if labelled
+            else pd.Series(dtype=object)
         )
         fig.add_trace(
             go.Scatter(
                 x=plotly_array(at["mid"]),
                 y=plotly_array(at["marker_y"]),
-                mode="markers+text",
+                mode="markers+text" if labelled else "markers",
                 marker={
                     "symbol": plotly_array(
                         at["symbol"].where(seed[members], at["symbol"] + "-open")
@@ -336,7 +369,7 @@ def _add_claims(
                     "line": {"color": colour, "width": 2},
                 },
                 # the label sits above the as-of span line, never struck through by it
-                text=plotly_array(labels),
+                text=plotly_array(labels) if labelled else None,
                 textposition="top right",
                 textfont={"size": 12, "color": colour},
                 name=affiliation,
@@ -408,13 +441,13 @@ def claims_figure(
         vertical_spacing=0.16 if len(panels) > 1 else 0.1,
         subplot_titles=[f"<b>{_esc(m.capitalize())}</b> · {_esc(s)}" for m, s in panels],
     )
-    hovers = _hovers(frame)  # once per chart: the panels take their rows of it
+    hovers = _hovers(frame, quotes=len(frame) <= QUOTE_LIMIT)  # once per chart
     for number, (metric, scope) in enumerate(panels, start=1):
         rows = frame[(frame["metric_label"] == metric) & (frame["scope"] == scope)]
         values = pd.concat([rows["value_low"], rows["value_high"]]).dropna()
         top = float(values.max()) * (OPEN_STRETCH + 0.3) if len(values) else 1
         bottom = float(values[values > 0].min()) / 3 if (values > 0).any() else 1
-        _add_claims(fig, rows, hovers, number, top, bottom)
+        _add_claims(fig, rows, hovers, number, top, bottom, labelled=len(frame) <= LABEL_LIMIT)
         axis = {
             "title": {"text": f"Number of {metric}" if "%" not in metric else metric},
             "gridcolor": GRID_COLOR,
@@ -466,6 +499,16 @@ def group_title(subject: str, gaps: pd.DataFrame) -> str:
     return f"{subject}: strength claims by source"
 
 
+def _crowded_note(claims: int) -> str:
+    """What a chart of very many claims leaves out of the drawing, and where it is instead."""
+    if claims <= LABEL_LIMIT:
+        return ""
+    note = f" With {claims:,} claims in view the marks are not labelled: hover one to name it"
+    if claims > QUOTE_LIMIT:
+        note += ", and each claim's quote or summary is in the records table, not the hover"
+    return note + ". Narrow the filters to label the marks again."
+
+
 def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -> list[ChartSpec]:
     """One chart per group (ISIS-K, Jamaat Ansarullah, all groups), panels by metric and scope."""
     frame = claims(ds, state)
@@ -493,7 +536,7 @@ def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -
                     "the claimant. A bar is a range or a word such as 'hundreds'; a dashed arrow "
                     "up is 'more than', down is 'up to'. Different metrics and scopes are in "
                     "separate panels: compare within a panel only. A faint horizontal line spans "
-                    "an as-of date known only to the year or month."
+                    "an as-of date known only to the year or month." + _crowded_note(len(rows))
                 ),
                 figure=fig,
                 rows=rows.drop(columns=["low_bound", "high_bound"]),
@@ -522,16 +565,17 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
         symbols = symbols.fillna("circle")
         symbols = symbols.where(rows["source_kind"].eq("seed"), symbols + "-open")
         shared = {
-            "x": list(_each(rows["claimant_name"], _esc)),
-            "y": list(value),
+            "x": plotly_array(_each(rows["claimant_name"], _esc)),
+            "y": plotly_array(value),
             "hoverinfo": "text",
-            "hovertext": list(_hovers(rows)),
+            "hovertext": plotly_array(_hovers(rows, quotes=len(rows) <= QUOTE_LIMIT)),
             "showlegend": False,
         }
         fig.add_trace(
             go.Bar(
-                marker={"color": colours, "opacity": 0.35},
-                **shared,
+                marker={"color": np.array(colours, dtype=object), "opacity": 0.35},
+                # crowded: the hover is on the marks only, not twice per claim
+                **(shared if len(rows) <= LABEL_LIMIT else {**shared, "hovertext": None}),
                 meta={"role": "capacity", "estimate_ids": list(rows["estimate_id"])},
             ),
             row=1,
@@ -539,9 +583,13 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
         )
         fig.add_trace(
             go.Scatter(
-                mode="markers+text",
-                marker={"symbol": list(symbols), "size": 14, "color": colours},
-                text=list(
+                mode="markers+text" if len(rows) <= LABEL_LIMIT else "markers",
+                marker={
+                    "symbol": plotly_array(symbols),
+                    "size": 14,
+                    "color": np.array(colours, dtype=object),
+                },
+                text=plotly_array(
                     _each(
                         rows["value_text"].astype(str) + " (" + rows["as_of"].astype(str) + ")",
                         _esc,

@@ -157,3 +157,29 @@ def test_every_claim_is_drawn_once_as_a_mark(charts: dict, ds: Dataset) -> None:
         drawn = [eid for t in spec.figure.data if (t.meta or {}).get("role") == "claim"
                  for eid in t.meta["estimate_ids"]]  # fmt: skip
         assert sorted(drawn) == sorted(spec.rows["estimate_id"]), spec.chart_id
+
+
+def test_a_crowded_chart_drops_labels_and_quotes_but_keeps_every_claim(
+    tmp_path, monkeypatch
+) -> None:
+    """At 30x rows the charts hold hundreds of claims: every claim is still a mark with a
+    hover, but labels (and, past QUOTE_LIMIT, quotes in the hover) give way, and the caption
+    says where they are."""
+    from bench.synthetic import scale_dataset
+    from dashboard.loader import load_dataset
+    from dashboard.strength import LABEL_LIMIT, build_strength_charts
+
+    monkeypatch.setattr(strength, "QUOTE_LIMIT", 100)  # 30x holds a chart of 100+ claims
+    ds = load_dataset(scale_dataset(30, tmp_path))
+    specs = build_strength_charts(ds, FilterState())
+    assert any(len(s.rows) > strength.QUOTE_LIMIT for s in specs)
+    for spec in specs:
+        marks = [t for t in spec.figure.data if (t.meta or {}).get("role") == "claim"]
+        drawn = [i for t in marks for i in t.meta["estimate_ids"]]
+        assert sorted(drawn) == sorted(spec.rows["estimate_id"])
+        hovers = [h for t in marks for h in t.hovertext]
+        if len(spec.rows) > LABEL_LIMIT:
+            assert all(t.mode == "markers" for t in marks)
+            assert "not labelled" in spec.caption
+        if len(spec.rows) > strength.QUOTE_LIMIT:
+            assert all("in the records table under the chart" in h for h in hovers)
