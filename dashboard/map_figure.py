@@ -74,7 +74,7 @@ def located_records(ds: Any, state: FilterState) -> pd.DataFrame:
     # the first place naming a province kept (a record counts once per province).
     for kind, frame, columns, id_column, date_column in tables:
         records = filters.apply(frame, state, columns).reset_index(drop=True)
-        places = records["place_ids"].astype(object).map(_split_ids).explode().dropna()
+        places = _split_column(records["place_ids"]).explode().dropna()
         provinces = places.map(inside)
         named = provinces.notna().to_numpy()
         pairs = pd.DataFrame({"record": places.index[named],
@@ -110,6 +110,17 @@ def located_records(ds: Any, state: FilterState) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns_out)
 
 
+def _split_column(place_ids: pd.Series) -> pd.Series:
+    """Each cell's place ids as a list; each distinct cell split once (at scale many repeat)."""
+    cells = place_ids.astype(object)
+    split = {cell: _split_ids(cell) for cell in cells.dropna().unique()}
+    return pd.Series(
+        [split.get(cell, []) if isinstance(cell, str) else [] for cell in cells.tolist()],
+        index=cells.index,
+        dtype=object,
+    )
+
+
 def unlocated_count(ds: Any, state: FilterState) -> int:
     """Filtered events/estimates with places but none inside a province (country or region)."""
     inside = province_of(ds.places)
@@ -119,7 +130,7 @@ def unlocated_count(ds: Any, state: FilterState) -> int:
         (ds.estimates, filters.ESTIMATE_COLUMNS),
     ):
         places = filters.apply(frame, state, columns)["place_ids"].astype(object)
-        named = places.reset_index(drop=True).map(_split_ids).explode().dropna()
+        named = _split_column(places.reset_index(drop=True)).explode().dropna()
         in_province = named.isin(list(inside)).groupby(level=0).any()
         broad = named.isin(BROAD_AREAS).groupby(level=0).any()
         count += int((broad & ~in_province).sum())
