@@ -26,3 +26,16 @@ def test_methodology_keeps_the_filters() -> None:
     assert not at.exception
     assert at.sidebar.radio(key="filter_evidence").value == "Seed documents only"
     assert at.query_params["evidence"] == ["seed"] or at.query_params["evidence"] == "seed"
+
+
+def test_the_limits_the_document_states_are_the_ones_the_code_uses() -> None:
+    from dashboard.source_text import MAX_LISTED
+    from dashboard.strength import LABEL_LIMIT, QUOTE_LIMIT
+    from dashboard.timeline_density import DRAW_LIMIT
+
+    section = (APP.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
+    section = section.split("## Views too full to draw one record at a time")[1].split("\n## ")[0]
+    assert f"more than {DRAW_LIMIT} dated reports" in section
+    assert f"more than {LABEL_LIMIT} claims" in section
+    assert f"above {QUOTE_LIMIT} the hover" in section
+    assert f"the first {MAX_LISTED} records" in section
