@@ -351,7 +351,7 @@ def event_type_label(event_type: str) -> str:
     return event_type.replace("_", " ").capitalize()
 
 
-_OPTIONS = IdentityMemo(1)
+_OPTIONS = IdentityMemo(1, per_dataset=True)
 
 
 def filter_options(ds: Any) -> FilterOptions:

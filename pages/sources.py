@@ -20,7 +20,7 @@ st.caption(
     "Each record is backed by a verbatim quote from a seed document or, for external sources, "
     "by our summary of what the source reports. Highlights and counts follow the filters."
 )
-views = source_views(ds, state)
+views = ui.built(source_views, ds, state)
 st.markdown(ui.plain(coverage_line(ds, views, state.known_as_of)))
 if not views:
     st.info("No source matches the current filters.", icon=":material/filter_alt_off:")

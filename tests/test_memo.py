@@ -50,3 +50,13 @@ def test_clear_all_forgets_every_memo() -> None:
     IdentityMemo.clear_all()
     assert first.get(frame, lambda: "again") == "again"
     assert second.get(frame, lambda: "again") == "again"
+
+
+def test_clear_all_leaves_memos_of_the_loaded_dataset() -> None:
+    per_view, per_dataset = IdentityMemo(2), IdentityMemo(1, per_dataset=True)
+    frame = pd.DataFrame({"x": [1]})
+    per_view.get(frame, lambda: 1)
+    per_dataset.get(frame, lambda: "options")
+    IdentityMemo.clear_all()
+    assert per_view.get(frame, lambda: "again") == "again"
+    assert per_dataset.get(frame, lambda: "again") == "options"
