@@ -7,6 +7,8 @@ a reader who learns "orange = independent expert" on one chart can trust it on t
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # installed locally, never fetched
@@ -91,29 +93,43 @@ def base_layout(
     fig: go.Figure, *, title: str, subtitle: str = "", source_line: str = ""
 ) -> go.Figure:
     """Title, subtitle and source line inside the figure, so an exported chart stands alone."""
+    layout = base_layout_dict(title=title, subtitle=subtitle, source_line=source_line)
+    notes = layout.pop("annotations")
+    fig.update_layout(**layout)
+    for note in notes:
+        fig.add_annotation(**note)
+    return fig
+
+
+def base_layout_dict(*, title: str, subtitle: str = "", source_line: str = "") -> dict[str, Any]:
+    """``base_layout`` as a layout dict, for charts assembled in one piece (one validation
+    instead of one per update); ``annotations`` holds the source line, if any."""
     title_text = f"<b>{title}</b>"
     if subtitle:
         title_text += f"<br><span style='font-size:13px;color:{MUTED_COLOR}'>{subtitle}</span>"
-    fig.update_layout(
-        title={"text": title_text, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
-        font={"family": FONT_FAMILY, "color": TEXT_COLOR, "size": 13},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        margin={"l": 70, "r": 30, "t": 95, "b": 110 if source_line else 60},
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-    )
+    notes = []
     if source_line:
-        fig.add_annotation(
-            text=source_line,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-0.0,
-            yshift=-80,
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            font={"size": 11, "color": MUTED_COLOR},
+        notes.append(
+            {
+                "text": source_line,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.0,
+                "yshift": -80,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 11, "color": MUTED_COLOR},
+            }
         )
-    return fig
+    return {
+        "title": {"text": title_text, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        "font": {"family": FONT_FAMILY, "color": TEXT_COLOR, "size": 13},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "margin": {"l": 70, "r": 30, "t": 95, "b": 110 if source_line else 60},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "annotations": notes,
+    }

@@ -19,12 +19,12 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from dashboard.theme import GRID_COLOR, MUTED_COLOR, TEXT_COLOR, base_layout
+from dashboard.theme import GRID_COLOR, MUTED_COLOR, TEXT_COLOR, base_layout_dict
 from dashboard.timeline_marks import Mark
 
 # A gap longer than this with no record splits the axis into panels.
@@ -248,37 +248,39 @@ def swimlane_figure(
     ]
     shares = panel_shares(panels)
     layout = pack_lanes(styled, lane_ids, panels, shares, marker_px)
-    fig = make_subplots(
-        rows=1,
-        cols=len(panels),
-        shared_yaxes=True,
-        column_widths=shares,
-        horizontal_spacing=0.03 if len(panels) > 1 else 0.0,
-    )
+    # Assembled as one dict and validated once by go.Figure: Plotly checks and copies the whole
+    # figure on every add_trace and update, which made a small chart cost a page's budget.
     by_panel: dict[tuple[int, str], list[Styled]] = {}
     for item in styled:
         by_panel.setdefault((panel_of(item.mark, panels), item.group), []).append(item)
+    data: list[dict[str, Any]] = []
     for (number, group), items in by_panel.items():
-        _add_group(fig, items, layout, number + 1, group, span_opacity, marker_px)
-    _add_legend(fig, legend)
-    _style_axes(fig, panels, shares, layout, lanes, lane_notes)
-    base_layout(fig, title=title, subtitle=subtitle, source_line=source_text)
-    # after the single annotations: Plotly re-checks every annotation already in the layout on
-    # each one added, and at scale the dispute labels number in the hundreds
-    _add_disputes(fig, styled, layout, panels)
+        data += [
+            {**trace, **_axes_of(number)}
+            for trace in _group_traces(items, layout, group, span_opacity, marker_px)
+        ]
+    data += _legend_traces(legend)
+    disputes, labels = _disputes(styled, layout, panels)
+    data += disputes
+    themed = base_layout_dict(title=title, subtitle=subtitle, source_line=source_text)
+    axes, shapes, notes = _axes(panels, shares, layout, lanes, lane_notes)
+    margin = themed["margin"]
     # Room for the lane names: the browser does not always widen the margin for them.
     longest = max((len(label) for _, label in lanes), default=0)
-    fig.update_layout(margin={"l": max(70, int(LANE_CHAR_PX * longest) + 24)})
-    margin = fig.layout.margin
+    margin["l"] = max(70, int(LANE_CHAR_PX * longest) + 24)
     plot_px = max(row_px * max(layout.extent + 0.5, 3), legend_height(legend))
-    height = int(margin.t + margin.b + plot_px)
-    fig.update_layout(
-        height=height,
+    figure_layout = {
+        **themed,
+        **axes,
+        "shapes": shapes,
+        # axis breaks and lane notes, the source line, then the dispute labels
+        "annotations": [*notes, *themed["annotations"], *labels],
+        "height": int(margin["t"] + margin["b"] + plot_px),
         # base_layout puts the title at 97% of the height: too close to the edge (and clipped)
         # on a short chart or a shorter export; keep a fixed gap in pixels instead.
-        title={"y": 1, "yanchor": "top", "pad": {"t": TITLE_GAP_PX}},
-        showlegend=bool(legend),
-        legend={
+        "title": {**themed["title"], "y": 1, "yanchor": "top", "pad": {"t": TITLE_GAP_PX}},
+        "showlegend": bool(legend),
+        "legend": {
             "x": 1.01,
             "xanchor": "left",
             "y": 1.0,
@@ -288,10 +290,20 @@ def swimlane_figure(
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
-        hovermode="closest",
-    )
-    return fig
+        "hoverlabel": {
+            "align": "left",
+            "bgcolor": "white",
+            "font": {"size": 12, **themed["hoverlabel"]["font"]},
+        },
+        "hovermode": "closest",
+    }
+    return go.Figure(data=data, layout=figure_layout)
+
+
+def _axes_of(number: int) -> dict[str, str]:
+    """The x and y axis names of panel ``number`` (0-based), as make_subplots names them."""
+    suffix = "" if number == 0 else str(number + 1)
+    return {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
 
 
 def legend_height(entries: Sequence[LegendEntry]) -> float:
@@ -300,15 +312,15 @@ def legend_height(entries: Sequence[LegendEntry]) -> float:
     return LEGEND_ROW_PX * len(entries) + (LEGEND_ROW_PX + 10) * groups
 
 
-def _add_group(
-    fig: go.Figure,
+def _group_traces(
     items: list[Styled],
     layout: LaneLayout,
-    col: int,
     group: str,
     span_opacity: float,
     marker_px: int,
-) -> None:
+) -> list[dict[str, Any]]:
+    """A group's date spans, seed rings and marks: three traces whatever its size."""
+    traces: list[dict[str, Any]] = []
     color = items[0].color
     span_x: list[object] = []
     span_y: list[object] = []
@@ -317,63 +329,62 @@ def _add_group(
             span_x += [item.mark.start, item.mark.end + pd.Timedelta(hours=23, minutes=59), None]
             span_y += [layout.y[id(item)]] * 2 + [None]
     if span_x:
-        fig.add_trace(
-            go.Scatter(
-                x=span_x,
-                y=span_y,
-                mode="lines",
-                line={"color": color, "width": SPAN_WIDTH_PX},
-                opacity=span_opacity,
-                hoverinfo="skip",
-                showlegend=False,
-                name=f"{group}: date spans",
-                meta={"role": "span", "group": group},
-            ),
-            row=1,
-            col=col,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": span_x,
+                "y": span_y,
+                "mode": "lines",
+                "line": {"color": color, "width": SPAN_WIDTH_PX},
+                "opacity": span_opacity,
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": f"{group}: date spans",
+                "meta": {"role": "span", "group": group},
+            }
         )
     ringed = [item for item in items if item.mark.has_seed]
     if ringed:
-        fig.add_trace(
-            go.Scatter(
-                x=[item.mark.mid for item in ringed],
-                y=[layout.y[id(item)] for item in ringed],
-                mode="markers",
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [item.mark.mid for item in ringed],
+                "y": [layout.y[id(item)] for item in ringed],
+                "mode": "markers",
+                "marker": {
                     "symbol": "circle-open",
                     "size": marker_px + RING_PX,
                     "color": RING_COLOR,
                     "line": {"width": 1.3},
                 },
-                hoverinfo="skip",
-                showlegend=False,
-                name=f"{group}: seed-backed",
-                meta={"role": "ring", "group": group},
-            ),
-            row=1,
-            col=col,
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": f"{group}: seed-backed",
+                "meta": {"role": "ring", "group": group},
+            }
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[item.mark.mid for item in items],
-            y=[layout.y[id(item)] for item in items],
-            mode="markers+text",
-            marker={
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [item.mark.mid for item in items],
+            "y": [layout.y[id(item)] for item in items],
+            "mode": "markers+text",
+            "marker": {
                 "symbol": [item.symbol for item in items],
                 "size": marker_px,
                 "color": color,
                 "line": {"width": 2, "color": color},
             },
-            text=[_padded(item, layout) for item in items],
-            textposition=[layout.text_position[id(item)] for item in items],
-            textfont={"size": 12, "color": TEXT_COLOR},
-            hovertext=[item.hover for item in items],
-            hovertemplate="%{hovertext}<extra></extra>",
-            cliponaxis=False,
-            showlegend=False,
-            name=group,
-            customdata=[list(item.record_ids) for item in items],
-            meta={
+            "text": [_padded(item, layout) for item in items],
+            "textposition": [layout.text_position[id(item)] for item in items],
+            "textfont": {"size": 12, "color": TEXT_COLOR},
+            "hovertext": [item.hover for item in items],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "cliponaxis": False,
+            "showlegend": False,
+            "name": group,
+            "customdata": [list(item.record_ids) for item in items],
+            "meta": {
                 "role": "mark",
                 "group": group,
                 "dates": [item.mark.label for item in items],
@@ -382,10 +393,9 @@ def _add_group(
                 "records": [list(item.record_ids) for item in items],
                 "seed": [item.mark.has_seed for item in items],
             },
-        ),
-        row=1,
-        col=col,
+        }
     )
+    return traces
 
 
 def _padded(item: Styled, layout: LaneLayout) -> str:
@@ -396,20 +406,17 @@ def _padded(item: Styled, layout: LaneLayout) -> str:
     return item.text + pad if layout.text_position[id(item)] == "middle left" else pad + item.text
 
 
-def _add_disputes(
-    fig: go.Figure, styled: Sequence[Styled], layout: LaneLayout, panels: Sequence[Panel]
-) -> None:
-    """A dotted line between marks of one step whose dates cannot both be true.
-
-    One line trace per panel and one update for all labels: Plotly copies the whole trace and
-    annotation lists on every single add, which made many disputes quadratic.
-    """
+def _disputes(
+    styled: Sequence[Styled], layout: LaneLayout, panels: Sequence[Panel]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A dotted line between marks of one step whose dates cannot both be true: one line trace
+    per panel (segments split by gaps) and a "dates disagree" label per pair."""
     by_key: dict[tuple[str, ...], list[Styled]] = {}
     for item in styled:
         if item.mark.disputed:
             by_key.setdefault(item.mark.key, []).append(item)
     lines: dict[int, tuple[list[object], list[object], list[list[str]]]] = {}
-    labels: list[dict[str, object]] = []
+    labels: list[dict[str, Any]] = []
     for key, items in by_key.items():
         items.sort(key=lambda s: s.mark.start)
         for first, second in pairwise(items):
@@ -437,7 +444,7 @@ def _add_disputes(
                 {
                     "x": x1 + (x2 - x1) / 2,
                     "y": y_text,
-                    "xref": "x" if number == 0 else f"x{number + 1}",
+                    "xref": _axes_of(number)["xaxis"],
                     "yref": "y",
                     "text": "dates disagree",
                     "showarrow": False,
@@ -445,31 +452,33 @@ def _add_disputes(
                     "font": {"size": 11, "color": DISPUTE_COLOR},
                 }
             )
-    for number, (all_x, all_y, keys) in sorted(lines.items()):
-        fig.add_trace(
-            go.Scatter(
-                x=all_x,
-                y=all_y,
-                mode="lines",
-                line={"color": DISPUTE_COLOR, "width": 1.5, "dash": "dot"},
-                hoverinfo="skip",
-                showlegend=False,
-                name="sources disagree on the date",
-                meta={"role": "dispute", "keys": keys},
-            ),
-            row=1,
-            col=number + 1,
-        )
-    if labels:
-        fig.update_layout(annotations=[*fig.layout.annotations, *labels])
+    traces = [
+        {
+            "type": "scatter",
+            "x": all_x,
+            "y": all_y,
+            "mode": "lines",
+            "line": {"color": DISPUTE_COLOR, "width": 1.5, "dash": "dot"},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "sources disagree on the date",
+            "meta": {"role": "dispute", "keys": keys},
+            **_axes_of(number),
+        }
+        for number, (all_x, all_y, keys) in sorted(lines.items())
+    ]
+    return traces, labels
 
 
-def _add_legend(fig: go.Figure, entries: Sequence[LegendEntry]) -> None:
+def _legend_traces(entries: Sequence[LegendEntry]) -> list[dict[str, Any]]:
+    """Legend-only traces (no data) explaining symbols, fills, rings and line styles."""
+    traces: list[dict[str, Any]] = []
     seen: set[str] = set()
     for entry in entries:
         title = entry.group if entry.group not in seen else None
         seen.add(entry.group)
-        common = {
+        trace: dict[str, Any] = {
+            "type": "scatter",
             "x": [None],
             "y": [None],
             "name": entry.name,
@@ -479,108 +488,120 @@ def _add_legend(fig: go.Figure, entries: Sequence[LegendEntry]) -> None:
             "meta": {"role": "legend", "group": entry.group},
         }
         if title:
-            common["legendgrouptitle"] = {"text": f"<b>{esc(title)}</b>", "font": {"size": 12}}
+            trace["legendgrouptitle"] = {"text": f"<b>{esc(title)}</b>", "font": {"size": 12}}
         if entry.line:
-            trace = go.Scatter(
-                mode="lines",
-                line={"color": entry.color, "width": entry.width, "dash": entry.line},
-                **common,
-            )
+            trace["mode"] = "lines"
+            trace["line"] = {"color": entry.color, "width": entry.width, "dash": entry.line}
         else:
-            trace = go.Scatter(
-                mode="markers",
-                marker={
-                    "symbol": entry.symbol,
-                    "size": entry.size,
+            trace["mode"] = "markers"
+            trace["marker"] = {
+                "symbol": entry.symbol,
+                "size": entry.size,
+                "color": entry.color,
+                "line": {
+                    "width": 2 if not entry.symbol.endswith("open") else 1.6,
                     "color": entry.color,
-                    "line": {
-                        "width": 2 if not entry.symbol.endswith("open") else 1.6,
-                        "color": entry.color,
-                    },
                 },
-                **common,
-            )
-        fig.add_trace(trace)
+            }
+        traces.append(trace)
+    return traces
 
 
-def _style_axes(
-    fig: go.Figure,
+def _axes(
     panels: Sequence[Panel],
     shares: Sequence[float],
     layout: LaneLayout,
     lanes: Sequence[tuple[str, str]],
     lane_notes: dict[str, str],
-) -> None:
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Axes of the panels side by side sharing the lanes (as make_subplots lays them out),
+    the lane separators, and the axis-break and lane-note labels."""
     last = len(panels)
-    for number, panel in enumerate(panels, start=1):
+    spacing = 0.03 if last > 1 else 0.0
+    usable = 1 - spacing * (last - 1)
+    axes: dict[str, Any] = {}
+    domains: list[list[float]] = []
+    left = 0.0
+    for number, panel in enumerate(panels):
+        right = left + usable * shares[number]
+        domains.append([left, right])
+        names = _axes_of(number)
+        x_name, y_name = names["xaxis"], names["yaxis"]
         # Year ticks on long or narrow panels, months where there is room for them.
-        years = panel.days / 365 if PLOT_WIDTH_PX * shares[number - 1] > 320 else 12.0
-        fig.update_xaxes(
-            type="date",
-            range=[panel.start, panel.end],
-            showgrid=True,
-            gridcolor=GRID_COLOR,
-            showline=True,
-            linecolor=MUTED_COLOR,
-            ticks="outside",
-            tickformat="%Y" if years > 3 else "%b %Y",
-            dtick="M12" if 3 < years <= 12 else None,
-            title={"text": "Date" if number == last else ""},
-            fixedrange=False,
-            row=1,
-            col=number,
-        )
+        years = panel.days / 365 if PLOT_WIDTH_PX * shares[number] > 320 else 12.0
+        axes[x_name.replace("x", "xaxis", 1)] = {
+            "anchor": y_name,
+            "domain": [left, right],
+            "type": "date",
+            "range": [panel.start, panel.end],
+            "showgrid": True,
+            "gridcolor": GRID_COLOR,
+            "showline": True,
+            "linecolor": MUTED_COLOR,
+            "ticks": "outside",
+            "tickformat": "%Y" if years > 3 else "%b %Y",
+            "dtick": "M12" if 3 < years <= 12 else None,
+            "title": {"text": "Date" if number == last - 1 else ""},
+            "fixedrange": False,
+        }
+        # The other panels share the lanes: no grid lines or zero line of their own.
+        axes[y_name.replace("y", "yaxis", 1)] = {
+            "anchor": x_name,
+            "domain": [0.0, 1.0],
+            "showgrid": False,
+            "zeroline": False,
+            "fixedrange": True,
+            **({"matches": "y", "showticklabels": False} if number else {}),
+        }
+        left = right + spacing
     labels = dict(lanes)
-    fig.update_yaxes(
+    axes["yaxis"].update(
         tickvals=[layout.centres[lane] for lane, _ in lanes],
         ticktext=[f"<b>{esc(labels[lane])}</b>" for lane, _ in lanes],
         range=[layout.extent - 0.3, -0.7],
-        showgrid=False,
-        zeroline=False,
-        fixedrange=True,
         tickfont={"size": 13},
-        row=1,
-        col=1,
     )
-    # The other panels share the lanes: no grid lines or zero line of their own.
-    fig.update_yaxes(showgrid=False, zeroline=False, fixedrange=True)
-    for bound in layout.bounds:
-        fig.add_shape(
-            type="line",
-            xref="paper",
-            yref="y",
-            x0=0,
-            x1=1,
-            y0=bound + 0.15,
-            y1=bound + 0.15,
-            line={"color": GRID_COLOR, "width": 1},
-            layer="below",
-        )
-    if last > 1:
-        domains = [fig.layout[f"xaxis{'' if n == 1 else n}"].domain for n in range(1, last + 1)]
-        for left, right in pairwise(domains):
-            fig.add_annotation(
-                x=(left[1] + right[0]) / 2,
-                y=0,
-                xref="paper",
-                yref="paper",
-                text="//",
-                showarrow=False,
-                yshift=-2,
-                font={"size": 14, "color": MUTED_COLOR},
-                name="axis break",
-            )
-    main = "x" if last == 1 else f"x{last}"
-    for lane, note in lane_notes.items():
-        if lane not in layout.centres:
-            continue
-        fig.add_annotation(
-            x=0.01,
-            y=layout.centres[lane],
-            xref=f"{main} domain",
-            yref="y",
-            xanchor="left",
-            text=f"<i>{esc(note)}</i>",
-            showarrow=False,
-            font={"size": 12, "color": MUTED_COLOR},
-        )
+    shapes = [
+        {
+            "type": "line",
+            "xref": "paper",
+            "yref": "y",
+            "x0": 0,
+            "x1": 1,
+            "y0": bound + 0.15,
+            "y1": bound + 0.15,
+            "line": {"color": GRID_COLOR, "width": 1},
+            "layer": "below",
+        }
+        for bound in layout.bounds
+    ]
+    notes: list[dict[str, Any]] = [
+        {
+            "x": (before[1] + after[0]) / 2,
+            "y": 0,
+            "xref": "paper",
+            "yref": "paper",
+            "text": "//",
+            "showarrow": False,
+            "yshift": -2,
+            "font": {"size": 14, "color": MUTED_COLOR},
+            "name": "axis break",
+        }
+        for before, after in pairwise(domains)
+    ]
+    main = _axes_of(last - 1)["xaxis"]
+    notes += [
+        {
+            "x": 0.01,
+            "y": layout.centres[lane],
+            "xref": f"{main} domain",
+            "yref": "y",
+            "xanchor": "left",
+            "text": f"<i>{esc(note)}</i>",
+            "showarrow": False,
+            "font": {"size": 12, "color": MUTED_COLOR},
+        }
+        for lane, note in lane_notes.items()
+        if lane in layout.centres
+    ]
+    return axes, shapes, notes
