@@ -10,7 +10,6 @@ a bound is open.
 
 from __future__ import annotations
 
-import functools
 import html
 import math
 import re
@@ -20,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import filters
 from dashboard.chart_spec import ChartSpec, source_line
+from dashboard.figure_draft import FigureDraft, bar, scatter
 from dashboard.filters import FilterState
 from dashboard.frames import plotly_array
 from dashboard.theme import AFFILIATION_LABELS, GRID_COLOR, MUTED_COLOR, affiliation_color
@@ -228,10 +227,13 @@ def _hovers(rows: pd.DataFrame, *, quotes: bool = True) -> pd.Series:
     )  # fmt: skip
 
 
-def claim_geometry(rows: pd.DataFrame, top: float, bottom: float) -> pd.DataFrame:
+def claim_geometry(
+    rows: pd.DataFrame, top: float | pd.Series, bottom: float | pd.Series
+) -> pd.DataFrame:
     """Where each claim is drawn, as stated: ``y0``-``y1`` its extent (a range as a bar, an open
     bound as an arrow shaft from the stated number), ``marker_y`` the stated number, ``symbol``
-    its shape, ``mid``/``start``/``end`` its as-of date and the span it covers."""
+    its shape, ``mid``/``start``/``end`` its as-of date and the span it covers. ``top`` and
+    ``bottom`` (the axis ends that open-bound arrows stop at) may differ per row (per panel)."""
     start = pd.to_datetime(rows["as_of_start"])
     end = pd.to_datetime(rows["as_of_end"])
     low = rows["value_low"].astype(float)
@@ -241,8 +243,10 @@ def claim_geometry(rows: pd.DataFrame, top: float, bottom: float) -> pd.DataFram
     ranged = ~more & ~up_to & low.ne(high) & low.notna() & high.notna()
     y0 = low.where(~up_to, high)
     y1 = low.copy()
-    y1[more] = (low[more] * OPEN_STRETCH).clip(upper=top)
-    y1[up_to] = (high[up_to] / OPEN_STRETCH).clip(lower=bottom)
+    upper = top[more] if isinstance(top, pd.Series) else top
+    lower = bottom[up_to] if isinstance(bottom, pd.Series) else bottom
+    y1[more] = (low[more] * OPEN_STRETCH).clip(upper=upper)
+    y1[up_to] = (high[up_to] / OPEN_STRETCH).clip(lower=lower)
     y1[ranged] = high[ranged]
     symbol = pd.Series("circle", index=rows.index)
     symbol[more], symbol[up_to], symbol[ranged] = "triangle-up", "triangle-down", "line-ew"
@@ -262,122 +266,117 @@ def claim_geometry(rows: pd.DataFrame, top: float, bottom: float) -> pd.DataFram
     )
 
 
-def _segments(first: pd.Series, second: pd.Series) -> np.ndarray:
+def _pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Pairs as one line trace's points: a, b, gap, a, b, gap... (one trace, many segments)."""
-    a, b = plotly_array(first), plotly_array(second)
-    points = np.full(3 * len(a), np.nan if a.dtype == float else None, dtype=a.dtype)
-    points[0::3], points[1::3] = a, b
+    points = np.full(3 * len(first), np.nan if first.dtype == float else None, dtype=first.dtype)
+    points[0::3], points[1::3] = first, second
     return points
 
 
-def _add_segments(
-    fig: go.Figure,
-    parts: pd.DataFrame,
-    ends: tuple[str, str, str, str],
-    *,
-    role: str,
-    line: dict[str, Any],
-    opacity: float,
-    hovers: pd.Series | None,
-    ids: pd.Series,
-    common: dict[str, Any],
-    panel: int,
-) -> None:
-    """One line trace holding a segment per row of ``parts``, from (x0, y0) to (x1, y1) as
-    named by ``ends``; ``meta`` lists the claims in segment order. Without ``hovers`` the
-    segments do not answer the pointer (the claim's mark does)."""
-    if parts.empty:
-        return
-    x0, y0, x1, y1 = ends
-    fig.add_trace(
-        go.Scatter(
-            x=_segments(parts[x0], parts[x1]),
-            y=_segments(parts[y0], parts[y1]),
-            mode="lines",
-            line=line,
-            opacity=opacity,
-            hovertext=None
-            if hovers is None
-            else _segments(hovers[parts.index], hovers[parts.index]),
-            meta={"role": role, "estimate_ids": list(ids[parts.index])},
-            **(common if hovers is not None else {**common, "hoverinfo": "skip"}),
-        ),
-        row=panel,
-        col=1,
-    )
-
-
 def _add_claims(
-    fig: go.Figure,
+    fig: FigureDraft,
     rows: pd.DataFrame,
+    at: pd.DataFrame,
     hovers: pd.Series,
     panel: int,
-    top: float,
-    bottom: float,
     *,
     labelled: bool = True,
 ) -> None:
-    """Every claim of one panel, drawn as stated: a few traces per affiliation, not per claim
-    (a trace each made a chart of thousands of claims take a minute to build)."""
-    geometry = claim_geometry(rows, top, bottom)
-    seed = rows["source_kind"].eq("seed")
-    for affiliation, members in rows.groupby("affiliation", sort=False).groups.items():
-        mine = rows.loc[members]
-        at = geometry.loc[members]
-        colour = affiliation_color(mine["claimant_affiliation_type"].iloc[0])
-        common = {"legendgroup": affiliation, "hoverinfo": "text", "showlegend": False}
-        segments = functools.partial(
-            _add_segments,
-            fig,
-            hovers=hovers if labelled else None,  # crowded: one hover per claim, on its mark
-            ids=mine["estimate_id"],
-            common=common,
-            panel=panel,
+    """Every claim of one panel (``at``: their ``claim_geometry``), drawn as stated: a few
+    traces per affiliation, not per claim (a trace each made a chart of thousands of claims
+    take a minute to build). Columns are read once as arrays and each affiliation takes its
+    positions of them: pandas' per-selection overhead was most of a small chart's cost."""
+    affiliations = rows["affiliation"].to_numpy(dtype=object)
+    kinds = rows["claimant_affiliation_type"].to_numpy(dtype=object)
+    ids = rows["estimate_id"].to_numpy(dtype=object)
+    qualifiers = rows["qualifier"].to_numpy(dtype=object)
+    hover = plotly_array(hovers)
+    mid, start, end = (plotly_array(at[c]) for c in ("mid", "start", "end"))
+    y0, y1, marker_y = (at[c].to_numpy(dtype=float) for c in ("y0", "y1", "marker_y"))
+    shape = at["symbol"].to_numpy(dtype=object)
+    seed = rows["source_kind"].eq("seed").to_numpy()
+    symbols = np.where(seed, shape, shape + "-open")
+    sizes = np.where(shape != "line-ew", 14.0, 1.0)
+    dashes = at["dash"].to_numpy(dtype=object)
+    extent = at["y0"].ne(at["y1"]).to_numpy()
+    spanned = at["start"].ne(at["end"]).to_numpy()
+    labels = (
+        plotly_array(
+            _each(rows["claimant_name"].astype(str) + ": " + rows["value_text"].astype(str), _esc)
         )
-        extent = at["y0"].ne(at["y1"])
+        if labelled
+        else None
+    )
+    for affiliation in dict.fromkeys(affiliations.tolist()):
+        mine = np.flatnonzero(affiliations == affiliation)
+        colour = affiliation_color(kinds[mine[0]])
+        common = {"legendgroup": affiliation, "hoverinfo": "text", "showlegend": False}
+
+        def segments(
+            chosen: np.ndarray,
+            ends: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+            *,
+            role: str,
+            line: dict[str, Any],
+            opacity: float,
+            common: dict[str, Any] = common,
+        ) -> None:
+            """One line trace, a segment per claim in ``chosen``, from (x0, y0) to (x1, y1);
+            crowded, the segments leave the hover to the claim's mark."""
+            if not len(chosen):
+                return
+            x0, from_y, x1, to_y = (values[chosen] for values in ends)
+            fig.add_trace(
+                scatter(
+                    x=_pairs(x0, x1),
+                    y=_pairs(from_y, to_y),
+                    mode="lines",
+                    line=line,
+                    opacity=opacity,
+                    hovertext=_pairs(hover[chosen], hover[chosen]) if labelled else None,
+                    meta={"role": role, "estimate_ids": list(ids[chosen])},
+                    **(common if labelled else {**common, "hoverinfo": "skip"}),
+                ),
+                row=panel,
+                col=1,
+            )
+
         for dash in ("solid", "dash"):  # ranges as bars, open bounds as dashed arrow shafts
             segments(
-                at[extent & at["dash"].eq(dash)],
-                ("mid", "y0", "mid", "y1"),
+                mine[extent[mine] & (dashes[mine] == dash)],
+                (mid, y0, mid, y1),
                 role="claim-extent",
                 line={"color": colour, "width": 2 if dash == "dash" else 9, "dash": dash},
                 opacity=0.8 if dash == "solid" else 1,
             )
         segments(  # an as-of date known to the year or month spans it
-            at[at["start"].ne(at["end"])],
-            ("start", "y0", "end", "y0"),
+            mine[spanned[mine]],
+            (start, y0, end, y0),
             role="date-span",
             line={"color": colour, "width": 2},
             opacity=0.45,
         )
-        labels = (
-            _each(mine["claimant_name"].astype(str) + ": " + mine["value_text"].astype(str), _esc)
-            if labelled
-            else pd.Series(dtype=object)
-        )
         fig.add_trace(
-            go.Scatter(
-                x=plotly_array(at["mid"]),
-                y=plotly_array(at["marker_y"]),
+            scatter(
+                x=mid[mine],
+                y=marker_y[mine],
                 mode="markers+text" if labelled else "markers",
                 marker={
-                    "symbol": plotly_array(
-                        at["symbol"].where(seed[members], at["symbol"] + "-open")
-                    ),
-                    "size": plotly_array(at["symbol"].ne("line-ew").map({True: 14, False: 1})),
+                    "symbol": symbols[mine],
+                    "size": sizes[mine],
                     "color": colour,
                     "line": {"color": colour, "width": 2},
                 },
                 # the label sits above the as-of span line, never struck through by it
-                text=plotly_array(labels) if labelled else None,
+                text=labels[mine] if labels is not None else None,
                 textposition="top right",
                 textfont={"size": 12, "color": colour},
                 name=affiliation,
-                hovertext=plotly_array(hovers[members]),
+                hovertext=hover[mine],
                 meta={
                     "role": "claim",
-                    "estimate_ids": list(mine["estimate_id"]),
-                    "qualifiers": list(mine["qualifier"]),
+                    "estimate_ids": list(ids[mine]),
+                    "qualifiers": list(qualifiers[mine]),
                 },
                 **common,
             ),
@@ -386,12 +385,12 @@ def _add_claims(
         )
 
 
-def _legend(fig: go.Figure, frame: pd.DataFrame) -> None:
+def _legend(fig: FigureDraft, frame: pd.DataFrame) -> None:
     """Colours by affiliation; mark shapes by how the number is stated; fill by evidence."""
     seen = dict.fromkeys(zip(frame["affiliation"], frame["claimant_affiliation_type"], strict=True))
     for label, kind in seen:
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -408,7 +407,7 @@ def _legend(fig: go.Figure, frame: pd.DataFrame) -> None:
         ("external source (hollow)", "circle-open"),
     ):
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -434,20 +433,30 @@ def claims_figure(
 ) -> go.Figure:
     """One panel per metric and scope for one group, every claim in it drawn as stated."""
     panels = _panels(frame) or [("", "")]
-    fig = make_subplots(
-        rows=len(panels),
-        cols=1,
+    fig = FigureDraft.grid(
+        len(panels),
+        1,
         shared_xaxes=True,
         vertical_spacing=0.16 if len(panels) > 1 else 0.1,
-        subplot_titles=[f"<b>{_esc(m.capitalize())}</b> · {_esc(s)}" for m, s in panels],
+        titles=[f"<b>{_esc(m.capitalize())}</b> · {_esc(s)}" for m, s in panels],
     )
     hovers = _hovers(frame, quotes=len(frame) <= QUOTE_LIMIT)  # once per chart
-    for number, (metric, scope) in enumerate(panels, start=1):
-        rows = frame[(frame["metric_label"] == metric) & (frame["scope"] == scope)]
-        values = pd.concat([rows["value_low"], rows["value_high"]]).dropna()
+    # each panel its own scale; the geometry once per chart, each row with its panel's ends
+    tops, bottoms = pd.Series(1.0, index=frame.index), pd.Series(1.0, index=frame.index)
+    scales: list[tuple[pd.Series, float, float]] = []
+    for metric, scope in panels:
+        mask = (frame["metric_label"] == metric) & (frame["scope"] == scope)
+        values = pd.concat([frame.loc[mask, "value_low"], frame.loc[mask, "value_high"]]).dropna()
         top = float(values.max()) * (OPEN_STRETCH + 0.3) if len(values) else 1
         bottom = float(values[values > 0].min()) / 3 if (values > 0).any() else 1
-        _add_claims(fig, rows, hovers, number, top, bottom, labelled=len(frame) <= LABEL_LIMIT)
+        tops[mask], bottoms[mask] = top, bottom
+        scales.append((mask, top, bottom))
+    geometry = claim_geometry(frame, tops, bottoms)
+    labelled = len(frame) <= LABEL_LIMIT
+    for number, ((metric, _), (mask, top, bottom)) in enumerate(
+        zip(panels, scales, strict=True), start=1
+    ):
+        _add_claims(fig, frame[mask], geometry[mask], hovers[mask], number, labelled=labelled)
         axis = {
             "title": {"text": f"Number of {metric}" if "%" not in metric else metric},
             "gridcolor": GRID_COLOR,
@@ -481,7 +490,7 @@ def claims_figure(
             showarrow=False,
             font={"size": 16, "color": MUTED_COLOR},
         )
-    return fig
+    return fig.build()
 
 
 def _slug(text: str) -> str:
@@ -550,10 +559,10 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
     """Capacity indicators that are not fighters, each in its own small panel with its unit."""
     frame = claims(ds, state, "capacity")
     metrics = list(dict.fromkeys(frame["metric_label"])) or ["no indicator"]
-    fig = make_subplots(
-        rows=1,
-        cols=len(metrics),
-        subplot_titles=[f"<b>{_esc(m.capitalize())}</b>" for m in metrics],
+    fig = FigureDraft.grid(
+        1,
+        len(metrics),
+        titles=[f"<b>{_esc(m.capitalize())}</b>" for m in metrics],
         horizontal_spacing=0.12,
     )
     for number, metric in enumerate(metrics, start=1):
@@ -572,7 +581,7 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
             "showlegend": False,
         }
         fig.add_trace(
-            go.Bar(
+            bar(
                 marker={"color": np.array(colours, dtype=object), "opacity": 0.35},
                 # crowded: the hover is on the marks only, not twice per claim
                 **(shared if len(rows) <= LABEL_LIMIT else {**shared, "hovertext": None}),
@@ -582,7 +591,7 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
             col=number,
         )
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 mode="markers+text" if len(rows) <= LABEL_LIMIT else "markers",
                 marker={
                     "symbol": plotly_array(symbols),
@@ -627,7 +636,7 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
             "is read as a head count. ▲ marks 'more than', ▼ 'up to'; the label gives the number "
             "as stated and its as-of date."
         ),
-        figure=fig,
+        figure=fig.build(),
         rows=frame.drop(columns=["low_bound", "high_bound"]),
         source_ids=source_ids,
     )

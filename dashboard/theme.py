@@ -7,9 +7,14 @@ a reader who learns "orange = independent expert" on one chart can trust it on t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import plotly.graph_objects as go
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from dashboard.figure_draft import FigureDraft
+
+Figure = TypeVar("Figure", "go.Figure", "FigureDraft")
 
 FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # installed locally, never fetched
 TEXT_COLOR = "#1f2328"
@@ -89,10 +94,10 @@ def affiliation_color(affiliation_type: str | None) -> str:
     return AFFILIATION_COLORS.get(affiliation_type or "", AFFILIATION_COLORS[""])
 
 
-def base_layout(
-    fig: go.Figure, *, title: str, subtitle: str = "", source_line: str = ""
-) -> go.Figure:
-    """Title, subtitle and source line inside the figure, so an exported chart stands alone."""
+def base_layout(fig: Figure, *, title: str, subtitle: str = "", source_line: str = "") -> Figure:
+    """Title, subtitle and source line inside the figure, so an exported chart stands alone.
+
+    ``fig``: a ``go.Figure`` or a ``figure_draft.FigureDraft`` (the same calls)."""
     layout = base_layout_dict(title=title, subtitle=subtitle, source_line=source_line)
     notes = layout.pop("annotations")
     fig.update_layout(**layout)
