@@ -29,6 +29,16 @@ def bar(**properties: Any) -> dict[str, Any]:
     return {"type": "bar", **properties}
 
 
+def choropleth(**properties: Any) -> dict[str, Any]:
+    """A choropleth trace as a dict (``go.Choropleth``'s keywords)."""
+    return {"type": "choropleth", **properties}
+
+
+def scattergeo(**properties: Any) -> dict[str, Any]:
+    """A scattergeo trace as a dict (``go.Scattergeo``'s keywords)."""
+    return {"type": "scattergeo", **properties}
+
+
 def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
     """Plotly's update semantics: nested dicts merge, other values replace, None is no change."""
     for key, value in update.items():
@@ -134,6 +144,10 @@ class FigureDraft:
     def update_yaxes(self, row: int | None = None, col: int | None = None, **props: Any) -> Any:
         for key in self._axis_keys("y", row, col):
             _merge(self.layout.setdefault(key, {}), props)
+        return self
+
+    def update_geos(self, **properties: Any) -> FigureDraft:
+        _merge(self.layout.setdefault("geo", {}), properties)
         return self
 
     def add_annotation(self, **properties: Any) -> FigureDraft:

@@ -14,6 +14,7 @@ the caption, not spread over provinces.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -22,8 +23,10 @@ import shapely
 
 from dashboard import REPO_ROOT, filters
 from dashboard.chart_spec import ChartSpec, source_line
+from dashboard.figure_draft import FigureDraft, choropleth, scattergeo
 from dashboard.filters import FilterState
 from dashboard.geo import NORTHERN_PROVINCES, join_provinces, load_geo, province_of
+from dashboard.memo import IdentityMemo
 from dashboard.theme import FONT_FAMILY, MUTED_COLOR, TEXT_COLOR, base_layout
 from dashboard.timeline_chart import wrapped
 
@@ -201,14 +204,14 @@ def province_map_figure(
     subtitle: str,
     source_text: str,
 ) -> go.Figure:
-    geo = load_geo()
-    provinces = join_provinces(ds.places, geo.provinces)
-    collection = _feature_collection(provinces.assign(place_id=provinces["place_id"]), "place_id")
-    fig = go.Figure()
+    base = _base_layers(ds)
+    geo, provinces, collection = base.geo, base.provinces, base.collection
+    # drafted as dicts and validated once (dashboard/figure_draft.py)
+    fig = FigureDraft()
     neighbours = geo.neighbours
     fig.add_trace(
-        go.Choropleth(
-            geojson=_feature_collection(neighbours, "iso_a3"),
+        choropleth(
+            geojson=base.neighbour_collection,
             locations=neighbours["iso_a3"],
             z=[0] * len(neighbours),
             featureidkey="properties.iso_a3",
@@ -223,7 +226,7 @@ def province_map_figure(
     )
     zero = counts[counts["count"] == 0]
     fig.add_trace(
-        go.Choropleth(
+        choropleth(
             geojson=collection,
             locations=zero["place_id"],
             z=[0] * len(zero),
@@ -241,7 +244,7 @@ def province_map_figure(
     shaded = counts[counts["count"] > 0]
     top = max(int(counts["count"].max()), 1)
     fig.add_trace(
-        go.Choropleth(
+        choropleth(
             geojson=collection,
             locations=shaded["place_id"],
             z=shaded["count"],
@@ -272,15 +275,9 @@ def province_map_figure(
         )
     )
     # Northern provinces outlined, so the focus reads even where nothing is recorded.
-    northern = provinces[provinces["place_id"].isin(NORTHERN_PROVINCES)]
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for geometry in northern.geometry:
-        ring_lons, ring_lats = _line_coords(geometry.boundary)
-        lons += ring_lons
-        lats += ring_lats
+    lons, lats = base.outline
     fig.add_trace(
-        go.Scattergeo(
+        scattergeo(
             lon=lons,
             lat=lats,
             mode="lines",
@@ -289,12 +286,11 @@ def province_map_figure(
             name="Northern provinces (outlined)",
         )
     )
-    for _, border in geo.borders.iterrows():
+    for (_, border), (blon, blat) in zip(geo.borders.iterrows(), base.borders, strict=True):
         colour, dash = FOCUS_BORDERS.get(border["iso_a3"], OTHER_BORDER)
-        blon, blat = _line_coords(border.geometry)
         focus = border["iso_a3"] in FOCUS_BORDERS
         fig.add_trace(
-            go.Scattergeo(
+            scattergeo(
                 lon=blon,
                 lat=blat,
                 mode="lines",
@@ -305,15 +301,9 @@ def province_map_figure(
                 hovertemplate=f"{html.escape(border['name'])}<extra></extra>",
             )
         )
-    label_lon, label_lat, label_text = [], [], []
-    for _, neighbour in neighbours.iterrows():
-        x, y = LABEL_POINTS.get(neighbour["iso_a3"]) or _label_point(neighbour.geometry)
-        if VIEW_LON[0] <= x <= VIEW_LON[1] and VIEW_LAT[0] <= y <= VIEW_LAT[1]:
-            label_lon.append(x)
-            label_lat.append(y)
-            label_text.append(f"<b>{html.escape(neighbour['name'].upper())}</b>")
+    label_lon, label_lat, label_text = base.country_labels
     fig.add_trace(
-        go.Scattergeo(
+        scattergeo(
             lon=label_lon,
             lat=label_lat,
             text=label_text,
@@ -327,9 +317,9 @@ def province_map_figure(
     north = provinces[provinces["place_id"].isin(NORTHERN_PROVINCES)]
     shade = {pid: n / top for pid, n in zip(counts["place_id"], counts["count"], strict=True)}
     names = dict(zip(counts["place_id"], counts["name"], strict=True))
-    points = [_label_point(g) for g in north.geometry]
+    points = base.province_label_points
     fig.add_trace(
-        go.Scattergeo(
+        scattergeo(
             lon=[p[0] for p in points],
             lat=[p[1] for p in points],
             text=[html.escape(names.get(pid, pid)) for pid in north["place_id"]],
@@ -354,7 +344,7 @@ def province_map_figure(
     ]
     named = records.groupby("place_id")["record_id"].nunique() if len(records) else {}
     fig.add_trace(
-        go.Scattergeo(
+        scattergeo(
             lon=placed["lon"].astype(float),
             lat=placed["lat"].astype(float),
             text=[html.escape(n) for n in placed["name"]],
@@ -400,7 +390,58 @@ def province_map_figure(
     )  # fmt: skip
     base_layout(fig, title=title, subtitle=subtitle, source_line=source_text)
     fig.update_layout(margin={"l": 10, "r": 20, "t": 95, "b": 110})
-    return fig
+    return fig.build()
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    """What the map draws whatever the filters: boundaries as GeoJSON, outlines and borders as
+    line coordinates, label points. Worked out once per loaded dataset, like the load."""
+
+    geo: Any
+    provinces: Any
+    collection: dict[str, Any]
+    neighbour_collection: dict[str, Any]
+    outline: tuple[list[float | None], list[float | None]]
+    borders: list[tuple[list[float | None], list[float | None]]]
+    country_labels: tuple[list[float], list[float], list[str]]
+    province_label_points: list[tuple[float, float]]
+
+
+_BASE_LAYERS = IdentityMemo(1, per_dataset=True)
+
+
+def _base_layers(ds: Any) -> BaseLayers:
+    return _BASE_LAYERS.get(ds, lambda: _make_base_layers(ds))
+
+
+def _make_base_layers(ds: Any) -> BaseLayers:
+    geo = load_geo()
+    provinces = join_provinces(ds.places, geo.provinces)
+    northern = provinces[provinces["place_id"].isin(NORTHERN_PROVINCES)]
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for geometry in northern.geometry:
+        ring_lons, ring_lats = _line_coords(geometry.boundary)
+        lons += ring_lons
+        lats += ring_lats
+    label_lon, label_lat, label_text = [], [], []
+    for _, neighbour in geo.neighbours.iterrows():
+        x, y = LABEL_POINTS.get(neighbour["iso_a3"]) or _label_point(neighbour.geometry)
+        if VIEW_LON[0] <= x <= VIEW_LON[1] and VIEW_LAT[0] <= y <= VIEW_LAT[1]:
+            label_lon.append(x)
+            label_lat.append(y)
+            label_text.append(f"<b>{html.escape(neighbour['name'].upper())}</b>")
+    return BaseLayers(
+        geo=geo,
+        provinces=provinces,
+        collection=_feature_collection(provinces, "place_id"),
+        neighbour_collection=_feature_collection(geo.neighbours, "iso_a3"),
+        outline=(lons, lats),
+        borders=[_line_coords(line) for line in geo.borders.geometry],
+        country_labels=(label_lon, label_lat, label_text),
+        province_label_points=[_label_point(g) for g in northern.geometry],
+    )
 
 
 def map_title(counts: pd.DataFrame) -> str:
