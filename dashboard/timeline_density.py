@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figure_draft import FigureDraft, scatter
 from dashboard.frames import plotly_array
 from dashboard.theme import GRID_COLOR, MUTED_COLOR, base_layout
 from dashboard.timeline_chart import TITLE_GAP_PX, esc
@@ -101,7 +102,7 @@ def density_figure(
     ``title``, ``subtitle`` and ``source_text`` are shown as given (escape data text first).
     Trace ``meta`` (role "count") carries each marker's record ids for tests and exports.
     """
-    fig = go.Figure()
+    fig = FigureDraft()  # validated once, at build (dashboard/figure_draft.py)
     lane_ids = [lane for lane, _ in lanes]
     names = dict(lanes)
     order = [s for s in series_names if s in set(buckets["series"])]
@@ -131,7 +132,7 @@ def density_figure(
             for start, end in zip(spans["start"], spans["end"], strict=True):
                 xs += [start, end, None]
             fig.add_trace(
-                go.Scatter(
+                scatter(
                     x=xs,
                     y=[y, y, None] * len(spans),
                     mode="lines",
@@ -143,7 +144,7 @@ def density_figure(
                 )
             )
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=plotly_array(mids),
                 y=np.full(len(part), y),
                 mode="markers",
@@ -165,7 +166,7 @@ def density_figure(
         if not series_names.get(series):
             continue
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -176,7 +177,7 @@ def density_figure(
             )
         )
     fig.add_trace(  # a size scale would not read in a legend (Plotly draws one marker size)
-        go.Scatter(
+        scatter(
             x=[None],
             y=[None],
             mode="markers",
@@ -189,10 +190,10 @@ def density_figure(
     )
     base_layout(fig, title=title, subtitle=subtitle, source_line=source_text)
     longest = max((len(label) for _, label in lanes), default=0)
-    margin = fig.layout.margin
+    margin = fig.layout["margin"]
     fig.update_layout(
         margin={"l": max(70, int(8.6 * longest) + 24)},
-        height=int(margin.t + margin.b + ROW_PX * max(len(lanes), 3)),
+        height=int(margin["t"] + margin["b"] + ROW_PX * max(len(lanes), 3)),
         title={"y": 1, "yanchor": "top", "pad": {"t": TITLE_GAP_PX}},
         legend={"x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top", "font": {"size": 12}},
         hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
@@ -216,4 +217,4 @@ def density_figure(
             "tickfont": {"size": 13},
         },
     )
-    return fig
+    return fig.build()
