@@ -25,6 +25,7 @@ from dashboard.chart_spec import ChartSpec, source_line
 from dashboard.figure_draft import FigureDraft, bar, scatter
 from dashboard.filters import FilterState
 from dashboard.frames import plotly_array
+from dashboard.memo import IdentityMemo
 from dashboard.theme import AFFILIATION_LABELS, GRID_COLOR, MUTED_COLOR, affiliation_color
 from dashboard.theme import base_layout as themed
 
@@ -69,8 +70,18 @@ def _wrap(text: object, width: int = 80) -> str:
     return "<br>".join(_esc(line) for line in textwrap.wrap(str(text or ""), width)) or ""
 
 
+# The page and its chart builders ask for the same claims and the same disagreement table:
+# one object per estimates table, filters and category (do not modify what they return).
+_CLAIMS = IdentityMemo(8)
+_DISAGREEMENT = IdentityMemo(8)
+
+
 def claims(ds: Any, state: FilterState, category: str = "strength") -> pd.DataFrame:
     """Filtered estimates of one category, with the columns charts and tables need."""
+    return _CLAIMS.get(ds.estimates, lambda: _claims(ds, state, category), (state, category))
+
+
+def _claims(ds: Any, state: FilterState, category: str) -> pd.DataFrame:
     frame = filters.apply(ds.estimates, state, filters.ESTIMATE_COLUMNS)
     frame = frame[frame["category"] == category].copy()
     # column-wise throughout: at the benchmark's 1000x scale these are 25,000 rows
@@ -116,6 +127,11 @@ def _short_number(value: float) -> str:
 
 
 def disagreement(frame: pd.DataFrame) -> pd.DataFrame:
+    """``_disagreement(frame)``, worked out once per claims frame (see ``claims``)."""
+    return _DISAGREEMENT.get(frame, lambda: _disagreement(frame))
+
+
+def _disagreement(frame: pd.DataFrame) -> pd.DataFrame:
     """Per group, metric and scope: the highest claim over the lowest, who made each, agreement.
 
     The ratio is conservative: the highest claim's lower bound over the lowest claim's upper
@@ -202,29 +218,28 @@ def _each(values: pd.Series, make: Any) -> pd.Series:
 
 
 def _hovers(rows: pd.DataFrame, *, quotes: bool = True) -> pd.Series:
-    """Each claim's hover text, built column-wise (a per-row f-string is the cost at scale).
+    """Each claim's hover text: each distinct value escaped once (``_each``), then one f-string
+    per claim over plain lists (pandas string arithmetic cost more on small frames).
 
     Without ``quotes`` (a chart of very many claims) the hover says where the quote is instead.
     """
-    esc = {column: _each(rows[column], _esc) for column in HOVER_COLUMNS}
-    kind = (rows["source_kind"] == "seed").map(
-        {True: "Quote", False: "Our summary (external source)"}
-    )
-    if not quotes:
-        return (
-            "<b>" + esc["claimant_name"] + "</b> (" + esc["affiliation"] + ")<br>"
-            + esc["subject_name"] + " " + esc["metric_label"] + ": <b>" + esc["value_text"]
-            + "</b><br>As of " + esc["as_of"] + " (" + esc["as_of_basis"] + "); scope: "
-            + esc["scope"] + "<br>Source: " + esc["source_label"] + "<br>" + kind
-            + ": in the records table under the chart"
-        )  # fmt: skip
-    return (
-        "<b>" + esc["claimant_name"] + "</b> (" + esc["affiliation"] + ")<br>"
-        + esc["subject_name"] + " " + esc["metric_label"] + ": <b>" + esc["value_text"]
-        + "</b><br>As of " + esc["as_of"] + " (" + esc["as_of_basis"] + "); scope: "
-        + esc["scope"] + "<br>Source: " + esc["source_label"] + "<br>" + kind + ": "
-        + _each(rows["quote_or_summary"], _wrap)
-    )  # fmt: skip
+    esc = {column: _each(rows[column], _esc).tolist() for column in HOVER_COLUMNS}
+    seed = rows["source_kind"].eq("seed").tolist()
+    if quotes:
+        evidence = _each(rows["quote_or_summary"], _wrap).tolist()
+    else:
+        evidence = [": in the records table under the chart"] * len(rows)
+    texts = [
+        f"<b>{claimant}</b> ({affiliation})<br>{subject} {metric}: <b>{value}</b><br>"
+        f"As of {as_of} ({basis}); scope: {scope}<br>Source: {source}<br>"
+        f"{'Quote' if is_seed else 'Our summary (external source)'}"
+        f"{': ' + text if quotes else text}"
+        for claimant, affiliation, subject, metric, value, as_of, basis, scope, source, is_seed,
+        text in zip(
+            *(esc[c] for c in HOVER_COLUMNS), seed, evidence, strict=True
+        )
+    ]  # fmt: skip
+    return pd.Series(texts, index=rows.index, dtype=object)
 
 
 def claim_geometry(
@@ -236,19 +251,20 @@ def claim_geometry(
     ``bottom`` (the axis ends that open-bound arrows stop at) may differ per row (per panel)."""
     start = pd.to_datetime(rows["as_of_start"])
     end = pd.to_datetime(rows["as_of_end"])
-    low = rows["value_low"].astype(float)
-    high = rows["value_high"].astype(float)
-    more = rows["qualifier"].eq("more_than")
-    up_to = rows["qualifier"].eq("up_to")
-    ranged = ~more & ~up_to & low.ne(high) & low.notna() & high.notna()
-    y0 = low.where(~up_to, high)
+    # numpy, not pandas: a dozen operations on a small frame cost more in pandas' bookkeeping
+    low = rows["value_low"].to_numpy(dtype=float)
+    high = rows["value_high"].to_numpy(dtype=float)
+    qualifier = rows["qualifier"].to_numpy(dtype=object)
+    more, up_to = qualifier == "more_than", qualifier == "up_to"
+    ranged = ~more & ~up_to & (low != high) & ~np.isnan(low) & ~np.isnan(high)
+    tops = np.broadcast_to(np.asarray(top, dtype=float), low.shape)
+    bottoms = np.broadcast_to(np.asarray(bottom, dtype=float), low.shape)
+    y0 = np.where(up_to, high, low)
     y1 = low.copy()
-    upper = top[more] if isinstance(top, pd.Series) else top
-    lower = bottom[up_to] if isinstance(bottom, pd.Series) else bottom
-    y1[more] = (low[more] * OPEN_STRETCH).clip(upper=upper)
-    y1[up_to] = (high[up_to] / OPEN_STRETCH).clip(lower=lower)
+    y1[more] = np.minimum(low[more] * OPEN_STRETCH, tops[more])
+    y1[up_to] = np.maximum(high[up_to] / OPEN_STRETCH, bottoms[up_to])
     y1[ranged] = high[ranged]
-    symbol = pd.Series("circle", index=rows.index)
+    symbol = np.full(len(rows), "circle", dtype=object)
     symbol[more], symbol[up_to], symbol[ranged] = "triangle-up", "triangle-down", "line-ew"
     open_bound = more | up_to
     return pd.DataFrame(
@@ -258,9 +274,9 @@ def claim_geometry(
             "mid": start + (end - start) / 2,
             "y0": y0,
             "y1": y1,
-            "marker_y": y0.where(y0.eq(y1) | open_bound, (y0 + y1) / 2),
+            "marker_y": np.where((y0 == y1) | open_bound, y0, (y0 + y1) / 2),
             "symbol": symbol,
-            "dash": open_bound.map({True: "dash", False: "solid"}),
+            "dash": np.where(open_bound, "dash", "solid").astype(object),
         },
         index=rows.index,
     )
