@@ -85,8 +85,9 @@ class FigureDraft:
                 col * (width + horizontal_spacing) + width,
             ]
             y_domain = [top - height, top] if rows > 1 else [0.0, 1.0]
-            x_domain[1] = min(x_domain[1], 1.0)
-            y_domain[0] = max(y_domain[0], 0.0)
+            # rounded as make_subplots' arithmetic comes out (no 5.6e-17 for 0)
+            x_domain = [round(v, 12) for v in (x_domain[0], min(x_domain[1], 1.0))]
+            y_domain = [round(v, 12) for v in (max(y_domain[0], 0.0), y_domain[1])]
             x, y = draft._name("x", index + 1), draft._name("y", index + 1)
             x_axis: dict[str, Any] = {"anchor": y, "domain": x_domain}
             if shared_xaxes and rows > 1 and index < count - 1:
@@ -99,7 +100,7 @@ class FigureDraft:
                         "font": {"size": 16},
                         "showarrow": False,
                         "text": titles[index],
-                        "x": sum(x_domain) / 2,
+                        "x": round(sum(x_domain) / 2, 12),
                         "xanchor": "center",
                         "xref": "paper",
                         "y": y_domain[1],
