@@ -184,7 +184,16 @@ class Status:
         return any(m.disputed for m in self.marks)
 
 
+_LATEST = IdentityMemo(4)
+
+
 def latest_steps(designations: pd.DataFrame) -> list[Status]:
+    """Per jurisdiction and target: the step with the latest dated mark (worked out once per
+    frame: the lede, the chart title and the status table all ask)."""
+    return _LATEST.get(designations, lambda: _latest_steps(designations))
+
+
+def _latest_steps(designations: pd.DataFrame) -> list[Status]:
     """Per jurisdiction and target: the step with the latest dated mark.
 
     "Latest" compares the end of each mark's date span. The step's marks are the run of marks
