@@ -176,6 +176,12 @@ def _feature_collection(frame: Any, id_field: str) -> dict[str, Any]:
     }
 
 
+def _features(collection: dict[str, Any], ids: pd.Series) -> dict[str, Any]:
+    """The part of a feature collection with the given feature ids."""
+    wanted = set(ids.astype(str))
+    return {**collection, "features": [f for f in collection["features"] if f["id"] in wanted]}
+
+
 def _line_coords(geometry: Any) -> tuple[list[float | None], list[float | None]]:
     lons: list[float | None] = []
     lats: list[float | None] = []
@@ -227,7 +233,9 @@ def province_map_figure(
     zero = counts[counts["count"] == 0]
     fig.add_trace(
         choropleth(
-            geojson=collection,
+            # each layer carries only its own provinces' outlines: the boundaries are most of
+            # the map's weight, and every reader's browser receives them
+            geojson=_features(collection, zero["place_id"]),
             locations=zero["place_id"],
             z=[0] * len(zero),
             featureidkey="properties.place_id",
@@ -245,7 +253,7 @@ def province_map_figure(
     top = max(int(counts["count"].max()), 1)
     fig.add_trace(
         choropleth(
-            geojson=collection,
+            geojson=_features(collection, shaded["place_id"]),
             locations=shaded["place_id"],
             z=shaded["count"],
             zmin=0.5,
