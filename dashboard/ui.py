@@ -122,6 +122,23 @@ def filter_page_link(page: str, label: str, icon: str | None = None) -> None:
     st.page_link(page, label=label, icon=icon, query_params=state.to_query())
 
 
+TABLE_ROWS = 1000  # rows a page table sends to the browser; the full rows are in the CSV
+CHART_CSV = "the chart's “Rows as CSV” download"
+
+
+def table(frame: Any, *, complete_in: str = CHART_CSV, limit: int = TABLE_ROWS) -> None:
+    """A plain table of at most ``limit`` rows, saying so when there are more and where the
+    rest are (``complete_in``): tens of thousands of rows in a page would be sent to every
+    reader and read by none, but none may go missing without a word."""
+    if len(frame) > limit:
+        st.caption(
+            f"The first {limit:,} of {len(frame):,} rows, in the order below; every row is in "
+            f"{complete_in}."
+        )
+        frame = frame.head(limit)
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
 def plain(text: object) -> str:
     """Data text made safe for st.markdown/st.caption: shown literally, never as markup.
 

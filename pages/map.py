@@ -20,8 +20,8 @@ province_ids = map_figure.selected_provinces(clicked)
 if province_ids:
     picked = map_figure.records_of(spec.rows, province_ids)
     st.markdown(f"**Records naming {ui.plain(', '.join(picked['province'].unique()))}**")
-    st.dataframe(picked, hide_index=True, width="stretch")
+    ui.table(picked)
 else:
     st.caption("Click a shaded province to list its records here.")
 with st.expander(f"Records behind this map ({len(spec.rows)} record–province pairs)"):
-    st.dataframe(map_figure.records_of(spec.rows), hide_index=True, width="stretch")
+    ui.table(map_figure.records_of(spec.rows))

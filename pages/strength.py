@@ -44,4 +44,4 @@ ui.show_chart(
 )
 
 st.subheader("All claims")
-st.dataframe(strength.claims_table(frame), hide_index=True, width="stretch")
+ui.table(strength.claims_table(frame), complete_in="the strength charts' CSV downloads")

@@ -30,14 +30,14 @@ clicked = ui.show_chart(steps, "timeline_designations")
 picked = data.selected_records(steps.rows, clicked)
 if not picked.empty:
     st.markdown("**Records of the selected mark**")
-    st.dataframe(data.for_display(picked), hide_index=True, width="stretch")
+    ui.table(data.for_display(picked))
 with st.expander(f"Records behind this chart ({len(steps.rows)})"):
-    st.dataframe(data.for_display(steps.rows), hide_index=True, width="stretch")
+    ui.table(data.for_display(steps.rows))
 
 undated = data.undated_designations(designations)
 if not undated.empty:
     st.markdown("**Undated reports** (counted in the status table, not drawn at an invented date)")
-    st.dataframe(undated, hide_index=True, width="stretch")
+    ui.table(undated)
 
 st.subheader("Status by jurisdiction")
 st.caption(
@@ -58,11 +58,11 @@ clicked_events = ui.show_chart(events, "timeline_events")
 picked_events = data.selected_records(events.rows, clicked_events)
 if not picked_events.empty:
     st.markdown("**Records of the selected event**")
-    st.dataframe(data.for_display(picked_events), hide_index=True, width="stretch")
+    ui.table(data.for_display(picked_events))
 with st.expander(f"Records behind this chart ({len(events.rows)})"):
-    st.dataframe(data.for_display(events.rows), hide_index=True, width="stretch")
+    ui.table(data.for_display(events.rows))
 
 undated_events = data.undated_events(data.events_in_view(ds.events, state))
 if not undated_events.empty:
     st.markdown("**Undated events** (reported without a date, so not drawn)")
-    st.dataframe(undated_events, hide_index=True, width="stretch")
+    ui.table(undated_events)

@@ -166,3 +166,18 @@ def test_data_text_is_shown_as_text_never_as_markup(hostile_data: Path) -> None:
     )
     assert "&lt;script&gt;" in hover and "<script>" not in hover
     assert "&lt;img src=x" in hover and "<img" not in hover
+
+
+def test_a_large_dataset_is_counted_and_its_tables_bounded(tmp_path, monkeypatch) -> None:
+    """At 30x rows the events chart counts reports per month and the record tables send the
+    first 1,000 rows with a line saying how many there are and where all of them are."""
+    from bench.synthetic import scale_dataset
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(scale_dataset(30, tmp_path)))
+    at = open_timeline()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "too many to draw one by one" in captions
+    assert "The first 1,000 of 1,320 rows" in captions  # the 44 event rows, 30 times
+    assert "every row is in the chart's “Rows as CSV” download" in captions
+    assert max(len(frame.value) for frame in at.dataframe) == 1000
