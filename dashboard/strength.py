@@ -312,7 +312,6 @@ def _add_claims(
     shape = at["symbol"].to_numpy(dtype=object)
     seed = rows["source_kind"].eq("seed").to_numpy()
     symbols = np.where(seed, shape, shape + "-open")
-    sizes = np.where(shape != "line-ew", 14.0, 1.0)
     dashes = at["dash"].to_numpy(dtype=object)
     extent = at["y0"].ne(at["y1"]).to_numpy()
     spanned = at["start"].ne(at["end"]).to_numpy()
@@ -372,33 +371,37 @@ def _add_claims(
             line={"color": colour, "width": 2},
             opacity=0.45,
         )
-        fig.add_trace(
-            scatter(
-                x=mid[mine],
-                y=marker_y[mine],
-                mode="markers+text" if labelled else "markers",
-                marker={
-                    "symbol": symbols[mine],
-                    "size": sizes[mine],
-                    "color": colour,
-                    "line": {"color": colour, "width": 2},
-                },
-                # the label sits above the as-of span line, never struck through by it
-                text=labels[mine] if labels is not None else None,
-                textposition="top right",
-                textfont={"size": 12, "color": colour},
-                name=affiliation,
-                hovertext=hover[mine],
-                meta={
-                    "role": "claim",
-                    "estimate_ids": list(ids[mine]),
-                    "qualifiers": list(qualifiers[mine]),
-                },
-                **common,
-            ),
-            row=panel,
-            col=1,
-        )
+        # one marker trace per symbol: Plotly checks a per-point symbol list point by point,
+        # which at scale cost more than the rest of the chart
+        for symbol in dict.fromkeys(symbols[mine].tolist()):
+            part = mine[symbols[mine] == symbol]
+            fig.add_trace(
+                scatter(
+                    x=mid[part],
+                    y=marker_y[part],
+                    mode="markers+text" if labelled else "markers",
+                    marker={
+                        "symbol": symbol,
+                        "size": 1.0 if symbol.startswith("line-ew") else 14.0,
+                        "color": colour,
+                        "line": {"color": colour, "width": 2},
+                    },
+                    # the label sits above the as-of span line, never struck through by it
+                    text=labels[part] if labels is not None else None,
+                    textposition="top right",
+                    textfont={"size": 12, "color": colour},
+                    name=affiliation,
+                    hovertext=hover[part],
+                    meta={
+                        "role": "claim",
+                        "estimate_ids": list(ids[part]),
+                        "qualifiers": list(qualifiers[part]),
+                    },
+                    **common,
+                ),
+                row=panel,
+                col=1,
+            )
 
 
 def _legend(fig: FigureDraft, frame: pd.DataFrame) -> None:
@@ -571,6 +574,20 @@ def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -
     return specs
 
 
+def _colour_codes(kinds: pd.Series) -> dict[str, Any]:
+    """Marker colours by affiliation as codes on a stepped colour scale: exactly the same
+    colours as a list of them, which Plotly would check one by one."""
+    palette = list(dict.fromkeys(affiliation_color(kind) for kind in kinds.tolist()))
+    index = {colour: n for n, colour in enumerate(palette)}
+    codes = np.array([index[affiliation_color(kind)] for kind in kinds.tolist()], dtype=float)
+    steps = max(len(palette) - 1, 1)
+    scale = [[n / steps, colour] for n, colour in enumerate(palette)]
+    if len(palette) == 1:
+        scale.append([1.0, palette[0]])
+    return {"color": codes, "colorscale": scale or [[0, MUTED_COLOR], [1, MUTED_COLOR]],
+            "cmin": 0, "cmax": steps, "showscale": False}  # fmt: skip
+
+
 def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
     """Capacity indicators that are not fighters, each in its own small panel with its unit."""
     frame = claims(ds, state, "capacity")
@@ -583,50 +600,56 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
     )
     for number, metric in enumerate(metrics, start=1):
         rows = frame[frame["metric_label"] == metric]
-        # one bar trace and one mark trace per panel, each claim a point in them
+        # one bar trace per panel and a mark trace per symbol, each claim a point in them;
+        # colours by code on a stepped scale (Plotly checks a list of colours point by point)
         value = _stated_level(rows)
-        colours = [affiliation_color(kind) for kind in rows["claimant_affiliation_type"]]
+        colours = _colour_codes(rows["claimant_affiliation_type"])
         symbols = rows["qualifier"].map({"more_than": "triangle-up", "up_to": "triangle-down"})
         symbols = symbols.fillna("circle")
-        symbols = symbols.where(rows["source_kind"].eq("seed"), symbols + "-open")
-        shared = {
-            "x": plotly_array(_each(rows["claimant_name"], _esc)),
-            "y": plotly_array(value),
-            "hoverinfo": "text",
-            "hovertext": plotly_array(_hovers(rows, quotes=len(rows) <= QUOTE_LIMIT)),
-            "showlegend": False,
-        }
+        symbols = symbols.where(rows["source_kind"].eq("seed"), symbols + "-open").to_numpy()
+        x = plotly_array(_each(rows["claimant_name"], _esc))
+        y = plotly_array(value)
+        hover = plotly_array(_hovers(rows, quotes=len(rows) <= QUOTE_LIMIT))
+        labels = plotly_array(
+            _each(rows["value_text"].astype(str) + " (" + rows["as_of"].astype(str) + ")", _esc)
+        )
+        qualifiers = rows["qualifier"].to_numpy(dtype=object)
         fig.add_trace(
             bar(
-                marker={"color": np.array(colours, dtype=object), "opacity": 0.35},
+                x=x,
+                y=y,
+                marker={**colours, "opacity": 0.35},
                 # crowded: the hover is on the marks only, not twice per claim
-                **(shared if len(rows) <= LABEL_LIMIT else {**shared, "hovertext": None}),
+                hoverinfo="text",
+                hovertext=hover if len(rows) <= LABEL_LIMIT else None,
+                showlegend=False,
                 meta={"role": "capacity", "estimate_ids": list(rows["estimate_id"])},
             ),
             row=1,
             col=number,
         )
-        fig.add_trace(
-            scatter(
-                mode="markers+text" if len(rows) <= LABEL_LIMIT else "markers",
-                marker={
-                    "symbol": plotly_array(symbols),
-                    "size": 14,
-                    "color": np.array(colours, dtype=object),
-                },
-                text=plotly_array(
-                    _each(
-                        rows["value_text"].astype(str) + " (" + rows["as_of"].astype(str) + ")",
-                        _esc,
-                    )
+        for symbol in dict.fromkeys(symbols.tolist()):
+            part = np.flatnonzero(symbols == symbol)
+            fig.add_trace(
+                scatter(
+                    x=x[part],
+                    y=y[part],
+                    mode="markers+text" if len(rows) <= LABEL_LIMIT else "markers",
+                    marker={
+                        "symbol": symbol,
+                        "size": 14,
+                        **{k: v[part] if k == "color" else v for k, v in colours.items()},
+                    },
+                    text=labels[part],
+                    textposition="top center",
+                    hoverinfo="text",
+                    hovertext=hover[part],
+                    showlegend=False,
+                    meta={"role": "capacity-mark", "qualifiers": list(qualifiers[part])},
                 ),
-                textposition="top center",
-                **shared,
-                meta={"role": "capacity-mark", "qualifiers": list(rows["qualifier"])},
-            ),
-            row=1,
-            col=number,
-        )
+                row=1,
+                col=number,
+            )
         top = float(pd.concat([rows["value_low"], rows["value_high"]]).max()) if len(rows) else 1
         fig.update_yaxes(
             range=[0, top * 1.35],

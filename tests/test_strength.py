@@ -37,6 +37,11 @@ class Drawn:
     dash: str | None = None
 
 
+def _at(value, i: int):
+    """A per-point property: one value for the whole trace, or a list (Plotly takes both)."""
+    return value if isinstance(value, str) else value[i]
+
+
 def claim_traces(fig, estimate_id: str, role: str = "claim") -> list[Drawn]:
     """Where ``estimate_id`` is drawn in ``role`` traces: claims share traces, one point (a
     marker) or one gap-separated segment (an extent or date span) each."""
@@ -49,8 +54,9 @@ def claim_traces(fig, estimate_id: str, role: str = "claim") -> list[Drawn]:
             if eid != estimate_id:
                 continue
             if role == "claim":
+                symbol = _at(trace.marker.symbol, i)
                 found.append(Drawn((trace.x[i],), (trace.y[i],), trace.yaxis,
-                                   symbol=trace.marker.symbol[i], text=trace.text[i]))  # fmt: skip
+                                   symbol=symbol, text=trace.text[i]))  # fmt: skip
             else:
                 part = slice(3 * i, 3 * i + 2)  # a, b, gap
                 assert trace.x[3 * i + 2] is None and math.isnan(trace.y[3 * i + 2])
