@@ -72,8 +72,10 @@ def page_times(data_dir: Path | None, repeats: int) -> dict[str, tuple[float, fl
     """Seconds per page run (AppTest) with ``data_dir`` as the app's data: (repeat, first view).
 
     A repeat view finds its charts in the shared chart cache (another reader with the same
-    filters); a first view builds them (the cache is cleared before each timed run). The dataset
-    itself stays loaded in both, as in the running server; its load is reported apart.
+    filters); a first view builds them: the chart cache and every per-view memo (rows in view,
+    marks, claims) are cleared before each timed run. What is worked out once per loaded dataset
+    (the dataset itself, its filter choices, the map's boundaries, the sources index) stays, as
+    in the running server; the load is reported apart.
     """
     from streamlit.testing.v1 import AppTest
 
