@@ -6,6 +6,12 @@ few traces that bookkeeping, not the data, was most of a page's first view. ``Fi
 takes the same calls (the subset the chart builders use) into dicts, and ``build()`` hands
 them to ``go.Figure`` in one piece, so every property is still validated, once.
 
+``build()`` skips Plotly's per-property checks (``_validate=False``, the figure-level switch
+plotly.py has had since 4.7): they were most of a small chart's first view. The checks are not
+lost: ``tests/test_figures.py`` validates every chart the builders make, on the shipped data
+under several filters and on a scaled copy, and checks that skipping them changes nothing in
+the figure a browser or an export receives.
+
 ``FigureDraft.grid`` lays panels out as ``make_subplots`` does for the cases used here (one
 column of stacked panels sharing the x axis, or one row of panels side by side), with the same
 axis names, domains and panel titles.
@@ -156,5 +162,20 @@ class FigureDraft:
         return self
 
     def build(self) -> go.Figure:
-        """The figure, every property validated by Plotly (once)."""
-        return go.Figure(data=self.data, layout=self.layout)
+        return assemble(self.data, self.layout)
+
+
+def assemble(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    """A figure from trace and layout dicts, unset (None) properties and empty layout lists
+    dropped, as Plotly's own checks would (see the module doc for why they are skipped)."""
+    layout = {key: value for key, value in _pruned(layout).items() if value != []}
+    return go.Figure(data=[_pruned(trace) for trace in data], layout=layout, _validate=False)
+
+
+def _pruned(value: Any) -> Any:
+    """``value`` without None-valued keys in its dicts (data arrays are left as they are)."""
+    if isinstance(value, dict):
+        return {key: _pruned(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [_pruned(item) for item in value]
+    return value

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figure_draft import assemble
 from dashboard.theme import GRID_COLOR, MUTED_COLOR, TEXT_COLOR, base_layout_dict
 from dashboard.timeline_marks import Mark
 
@@ -248,7 +249,7 @@ def swimlane_figure(
     ]
     shares = panel_shares(panels)
     layout = pack_lanes(styled, lane_ids, panels, shares, marker_px)
-    # Assembled as one dict and validated once by go.Figure: Plotly checks and copies the whole
+    # Assembled as one dict (dashboard/figure_draft.py): Plotly checks and copies the whole
     # figure on every add_trace and update, which made a small chart cost a page's budget.
     by_panel: dict[tuple[int, str], list[Styled]] = {}
     for item in styled:
@@ -297,7 +298,7 @@ def swimlane_figure(
         },
         "hovermode": "closest",
     }
-    return go.Figure(data=data, layout=figure_layout)
+    return assemble(data, figure_layout)
 
 
 def _axes_of(number: int) -> dict[str, str]:
