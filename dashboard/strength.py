@@ -243,7 +243,7 @@ def _hovers(rows: pd.DataFrame, *, quotes: bool = True) -> pd.Series:
 
 
 def claim_geometry(
-    rows: pd.DataFrame, top: float | pd.Series, bottom: float | pd.Series
+    rows: pd.DataFrame, top: float | np.ndarray, bottom: float | np.ndarray
 ) -> pd.DataFrame:
     """Where each claim is drawn, as stated: ``y0``-``y1`` its extent (a range as a bar, an open
     bound as an arrow shaft from the stated number), ``marker_y`` the stated number, ``symbol``
@@ -289,41 +289,53 @@ def _pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return points
 
 
-def _add_claims(
-    fig: FigureDraft,
-    rows: pd.DataFrame,
-    at: pd.DataFrame,
-    hovers: pd.Series,
-    panel: int,
-    *,
-    labelled: bool = True,
-) -> None:
-    """Every claim of one panel (``at``: their ``claim_geometry``), drawn as stated: a few
-    traces per affiliation, not per claim (a trace each made a chart of thousands of claims
-    take a minute to build). Columns are read once as arrays and each affiliation takes its
-    positions of them: pandas' per-selection overhead was most of a small chart's cost."""
-    affiliations = rows["affiliation"].to_numpy(dtype=object)
-    kinds = rows["claimant_affiliation_type"].to_numpy(dtype=object)
-    ids = rows["estimate_id"].to_numpy(dtype=object)
-    qualifiers = rows["qualifier"].to_numpy(dtype=object)
-    hover = plotly_array(hovers)
-    mid, start, end = (plotly_array(at[c]) for c in ("mid", "start", "end"))
-    y0, y1, marker_y = (at[c].to_numpy(dtype=float) for c in ("y0", "y1", "marker_y"))
-    shape = at["symbol"].to_numpy(dtype=object)
-    seed = rows["source_kind"].eq("seed").to_numpy()
-    symbols = np.where(seed, shape, shape + "-open")
-    dashes = at["dash"].to_numpy(dtype=object)
-    extent = at["y0"].ne(at["y1"]).to_numpy()
-    spanned = at["start"].ne(at["end"]).to_numpy()
-    labels = (
-        plotly_array(
-            _each(rows["claimant_name"].astype(str) + ": " + rows["value_text"].astype(str), _esc)
+class _Claims:
+    """One chart's claims as plain arrays, read once (``claim_geometry`` included), which each
+    panel and affiliation index by position: pandas' per-selection overhead, not the drawing,
+    was most of a small chart's cost."""
+
+    def __init__(self, frame: pd.DataFrame, geometry: pd.DataFrame, *, labelled: bool) -> None:
+        self.affiliations = frame["affiliation"].to_numpy(dtype=object)
+        self.kinds = frame["claimant_affiliation_type"].to_numpy(dtype=object)
+        self.ids = frame["estimate_id"].to_numpy(dtype=object)
+        self.qualifiers = frame["qualifier"].to_numpy(dtype=object)
+        self.hover = plotly_array(_hovers(frame, quotes=len(frame) <= QUOTE_LIMIT))
+        self.mid, self.start, self.end = (
+            plotly_array(geometry[c]) for c in ("mid", "start", "end")
         )
-        if labelled
-        else None
-    )
-    for affiliation in dict.fromkeys(affiliations.tolist()):
-        mine = np.flatnonzero(affiliations == affiliation)
+        self.y0, self.y1, self.marker_y = (
+            geometry[c].to_numpy(dtype=float) for c in ("y0", "y1", "marker_y")
+        )
+        shape = geometry["symbol"].to_numpy(dtype=object)
+        seed = frame["source_kind"].eq("seed").to_numpy()
+        self.symbols = np.where(seed, shape, shape + "-open")
+        self.dashes = geometry["dash"].to_numpy(dtype=object)
+        self.extent = geometry["y0"].ne(geometry["y1"]).to_numpy()
+        self.spanned = geometry["start"].ne(geometry["end"]).to_numpy()
+        self.labelled = labelled
+        self.labels = (
+            plotly_array(
+                _each(
+                    frame["claimant_name"].astype(str) + ": " + frame["value_text"].astype(str),
+                    _esc,
+                )
+            )
+            if labelled
+            else None
+        )
+
+
+def _add_claims(fig: FigureDraft, claims: _Claims, rows: np.ndarray, panel: int) -> None:
+    """The claims at positions ``rows`` in one panel, drawn as stated: a few traces per
+    affiliation, not per claim (a trace each made a chart of thousands of claims take a minute
+    to build)."""
+    c = claims
+    affiliations, kinds, ids, qualifiers = c.affiliations, c.kinds, c.ids, c.qualifiers
+    hover, mid, start, end = c.hover, c.mid, c.start, c.end
+    y0, y1, marker_y, symbols, dashes = c.y0, c.y1, c.marker_y, c.symbols, c.dashes
+    extent, spanned, labels, labelled = c.extent, c.spanned, c.labels, c.labelled
+    for affiliation in dict.fromkeys(affiliations[rows].tolist()):
+        mine = rows[affiliations[rows] == affiliation]
         colour = affiliation_color(kinds[mine[0]])
         common = {"legendgroup": affiliation, "hoverinfo": "text", "showlegend": False}
 
@@ -444,7 +456,9 @@ def _legend(fig: FigureDraft, frame: pd.DataFrame) -> None:
 
 
 def _panels(frame: pd.DataFrame) -> list[tuple[str, str]]:
-    return list(dict.fromkeys(zip(frame["metric_label"], frame["scope"], strict=True)))
+    return list(
+        dict.fromkeys(zip(frame["metric_label"].tolist(), frame["scope"].tolist(), strict=True))
+    )
 
 
 def claims_figure(
@@ -459,23 +473,28 @@ def claims_figure(
         vertical_spacing=0.16 if len(panels) > 1 else 0.1,
         titles=[f"<b>{_esc(m.capitalize())}</b> · {_esc(s)}" for m, s in panels],
     )
-    hovers = _hovers(frame, quotes=len(frame) <= QUOTE_LIMIT)  # once per chart
     # each panel its own scale; the geometry once per chart, each row with its panel's ends
-    tops, bottoms = pd.Series(1.0, index=frame.index), pd.Series(1.0, index=frame.index)
-    scales: list[tuple[pd.Series, float, float]] = []
+    metrics = frame["metric_label"].to_numpy(dtype=object)
+    scopes = frame["scope"].to_numpy(dtype=object)
+    low = frame["value_low"].to_numpy(dtype=float)
+    high = frame["value_high"].to_numpy(dtype=float)
+    tops, bottoms = np.ones(len(frame)), np.ones(len(frame))
+    scales: list[tuple[np.ndarray, float, float]] = []
     for metric, scope in panels:
-        mask = (frame["metric_label"] == metric) & (frame["scope"] == scope)
-        values = pd.concat([frame.loc[mask, "value_low"], frame.loc[mask, "value_high"]]).dropna()
+        rows = np.flatnonzero((metrics == metric) & (scopes == scope))
+        values = np.concatenate([low[rows], high[rows]])
+        values = values[~np.isnan(values)]
         top = float(values.max()) * (OPEN_STRETCH + 0.3) if len(values) else 1
         bottom = float(values[values > 0].min()) / 3 if (values > 0).any() else 1
-        tops[mask], bottoms[mask] = top, bottom
-        scales.append((mask, top, bottom))
-    geometry = claim_geometry(frame, tops, bottoms)
-    labelled = len(frame) <= LABEL_LIMIT
-    for number, ((metric, _), (mask, top, bottom)) in enumerate(
+        tops[rows], bottoms[rows] = top, bottom
+        scales.append((rows, top, bottom))
+    claims = _Claims(
+        frame, claim_geometry(frame, tops, bottoms), labelled=len(frame) <= LABEL_LIMIT
+    )
+    for number, ((metric, _), (rows, top, bottom)) in enumerate(
         zip(panels, scales, strict=True), start=1
     ):
-        _add_claims(fig, frame[mask], geometry[mask], hovers[mask], number, labelled=labelled)
+        _add_claims(fig, claims, rows, number)
         axis = {
             "title": {"text": f"Number of {metric}" if "%" not in metric else metric},
             "gridcolor": GRID_COLOR,
