@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -64,8 +64,7 @@ class Mark:
     index: tuple[Any, ...] = ()  # labels in ``frame`` of the dated rows merged into the mark
     undated_index: tuple[Any, ...] = ()  # undated reports of the same step attached to it
     source_ids: tuple[str, ...] = ()  # the sources of all of them, in row order
-    rivals: tuple[Rival, ...] = ()
-    more_rivals: int = 0  # further dates of the step not listed in ``rivals`` (long lists)
+    step: _Step | None = field(default=None, repr=False)  # all the marks of the same step
     ambiguous: bool = False  # an imprecise date compatible with several of the step's dates
     ongoing: bool = False  # a state of affairs (see ONGOING_ACTIONS): several dates agree
 
@@ -80,6 +79,21 @@ class Mark:
     @property
     def all_rows(self) -> pd.DataFrame:
         return self.frame.loc[list(self.index + self.undated_index)]
+
+    @functools.cached_property
+    def _rival_dates(self) -> tuple[tuple[Rival, ...], int]:
+        return self.step.rivals_of(self) if self.step is not None else ((), 0)
+
+    @property
+    def rivals(self) -> tuple[Rival, ...]:
+        """The step's other dates nearest this one (worked out when first asked: a counted
+        chart of thousands of marks never asks)."""
+        return self._rival_dates[0]
+
+    @property
+    def more_rivals(self) -> int:
+        """Further dates of the step not listed in ``rivals`` (long lists)."""
+        return self._rival_dates[1]
 
     @functools.cached_property
     def records(self) -> tuple[Record, ...]:
@@ -206,11 +220,11 @@ def group_marks(
         if not attach:
             loose.extend(labels[i] for i in undated)
         is_ongoing = bool(ongoing and ongoing(group_key))
-        built = []
+        step = _Step()
         for cluster in clusters:
             span = (cluster.start, cluster.end)
             extra = undated if attach else []
-            built.append(
+            step.marks.append(
                 Mark(
                     key=group_key,
                     lane=lanes[members[0]],
@@ -224,11 +238,12 @@ def group_marks(
                     index=tuple(labels[i] for i in cluster.members),
                     undated_index=tuple(labels[i] for i in extra),
                     source_ids=tuple(dict.fromkeys(sources[i] for i in cluster.members + extra)),
+                    step=step,
                     ambiguous=cluster.ambiguous,
                     ongoing=is_ongoing,
                 )
             )
-        marks.extend(_with_rivals(built))
+        marks.extend(step.marks)
     marks.sort(key=lambda m: (m.lane, m.start, m.end))
     return marks, frame.loc[loose]
 
@@ -285,19 +300,28 @@ def _clusters(dated: list[int], starts: list[Any], ends: list[Any]) -> list[_Clu
 MAX_RIVALS = 6  # dates listed in a hover; a step reported at more dates says "and N more"
 
 
-def _with_rivals(marks: list[Mark]) -> list[Mark]:
-    """Tell each mark of one step about the step's other dates (none when there is one).
+@dataclass(eq=False)
+class _Step:
+    """The marks of one step (the same key), so each can find its rivals when asked.
 
     Each mark lists its nearest other dates (at most ``MAX_RIVALS``), always including one that
     contradicts it if any does, so a step reported at very many dates stays linear in cost.
     """
-    if len(marks) < 2:
-        return marks
-    ordered = sorted(marks, key=lambda m: (m.start, m.end))
-    by_end = sorted(range(len(ordered)), key=lambda i: ordered[i].end)
-    by_start = sorted(range(len(ordered)), key=lambda i: ordered[i].start, reverse=True)
-    out: dict[int, Mark] = {}
-    for position, mark in enumerate(ordered):
+
+    marks: list[Mark] = field(default_factory=list)
+
+    @functools.cached_property
+    def _order(self) -> tuple[list[Mark], list[int], list[int], dict[int, int]]:
+        ordered = sorted(self.marks, key=lambda m: (m.start, m.end))
+        by_end = sorted(range(len(ordered)), key=lambda i: ordered[i].end)
+        by_start = sorted(range(len(ordered)), key=lambda i: ordered[i].start, reverse=True)
+        return ordered, by_end, by_start, {id(m): i for i, m in enumerate(ordered)}
+
+    def rivals_of(self, mark: Mark) -> tuple[tuple[Rival, ...], int]:
+        if len(self.marks) < 2:
+            return (), 0
+        ordered, by_end, by_start, positions = self._order
+        position = positions[id(mark)]
         half = MAX_RIVALS // 2
         window = list(range(max(0, position - half), min(len(ordered), position + half + 1)))
         chosen = [i for i in window if i != position][:MAX_RIVALS]
@@ -319,8 +343,7 @@ def _with_rivals(marks: list[Mark]) -> list[Mark]:
             )
             for i in chosen
         )
-        out[id(mark)] = replace(mark, rivals=rivals, more_rivals=len(ordered) - 1 - len(rivals))
-    return [out[id(mark)] for mark in marks]
+        return rivals, len(ordered) - 1 - len(rivals)
 
 
 def date_note(mark: Mark) -> str:
