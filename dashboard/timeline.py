@@ -314,7 +314,7 @@ def event_timeline_figure(
     dated = events["date_start"].notna()
     if too_many_to_draw(int(dated.sum())):
         shown = events[dated]
-        present = set(shown["event_type"].astype(str))
+        present = {str(kind) for kind in shown["event_type"].unique()}
         ordered = [t for t in EVENT_TYPES if t in present] + sorted(present - set(EVENT_TYPES))
         return density_figure(
             count_buckets(shown, lane="event_type", series=None, id_column="event_id"),

@@ -544,10 +544,12 @@ def coverage(ds: Any, state: FilterState) -> str:
 
 
 def selected_records(records: pd.DataFrame, points: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """The records behind the marks a reader selected (each mark carries its ids as customdata)."""
+    """The records behind the marks a reader selected: each mark carries its ids as customdata,
+    a list of ids or (a counted mark) one space-separated text of them; ids are slugs."""
     wanted: list[str] = []
     for point in points:
         ids = point.get("customdata") or []
-        wanted.extend(str(i) for i in (ids if isinstance(ids, (list, tuple)) else [ids]))
+        for value in ids if isinstance(ids, (list, tuple)) else [ids]:
+            wanted.extend(str(value).split())
     id_column = records.columns[0]
     return records[records[id_column].astype(str).isin(wanted)]

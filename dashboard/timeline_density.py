@@ -32,6 +32,7 @@ SERIES_SPREAD = 0.5  # share of a lane the series of one lane are spread over
 ROW_PX = 46
 MIN_MARKER_PX, MAX_MARKER_PX = 7.0, 30.0
 
+# ids: the bucket's record ids, space-separated
 BUCKET_COLUMNS = ["lane", "series", "start", "end", "precision", "reports", "sources", "ids"]
 
 
@@ -68,9 +69,14 @@ def count_buckets(
         }
     )
     grouped = keyed.groupby(["lane", "series", "start", "end", "precision"], sort=True)
-    out = grouped.agg(
-        reports=("id", "size"), sources=("source_id", "nunique"), ids=("id", list)
-    ).reset_index()
+    out = grouped.agg(reports=("id", "size"), sources=("source_id", "nunique")).reset_index()
+    # each bucket's ids as one space-separated text (ids are slugs): a click lists its records,
+    # and one string per mark is far lighter to build and send than a list of ids
+    ids = keyed["id"].to_numpy(dtype=object)
+    joined = {key: " ".join(ids[rows]) for key, rows in grouped.indices.items()}
+    columns = [out[c].tolist() for c in ("lane", "series", "start", "end", "precision")]
+    keys = zip(*columns, strict=True)
+    out["ids"] = [joined[key] for key in keys]
     return out[BUCKET_COLUMNS]
 
 

@@ -551,7 +551,7 @@ def scaled(factor: int) -> Dataset:
 
 def _counted(spec) -> list[list[str]]:
     return [
-        list(ids)
+        ids.split()
         for trace in spec.figure.data
         if (trace.meta or {}).get("role") == "count"
         for ids in trace.customdata
@@ -565,9 +565,9 @@ def test_a_view_too_full_to_draw_counts_every_dated_report_per_month() -> None:
     from dashboard.timeline_density import DRAW_LIMIT
 
     ds = scaled(40)
-    for spec, rows in (
-        (build_designation_timeline(ds, FilterState()), ds.designations),
-        (build_event_timeline(ds, FilterState()), ds.events),
+    for spec, rows, lane_column in (
+        (build_designation_timeline(ds, FilterState()), ds.designations, "jurisdiction_id"),
+        (build_event_timeline(ds, FilterState()), ds.events, "event_type"),
     ):
         dated = rows[rows["date_start"].notna()]
         assert len(dated) > DRAW_LIMIT
@@ -577,7 +577,12 @@ def test_a_view_too_full_to_draw_counts_every_dated_report_per_month() -> None:
         assert sorted(ids) == sorted(dated[id_column].astype(str))
         assert "too many to draw one by one" in spec.caption
         assert not any((t.meta or {}).get("role") == "mark" for t in spec.figure.data)
-        picked = selected_records(spec.rows, [{"customdata": buckets[0]}])
+        lanes = {str(r[id_column]): r for r in rows.to_dict("records")}
+        for trace in spec.figure.data:  # each counted mark holds the reports of its own lane
+            if (trace.meta or {}).get("role") == "count":
+                for ids in trace.customdata:
+                    assert {str(lanes[i][lane_column]) for i in ids.split()} == {trace.meta["lane"]}
+        picked = selected_records(spec.rows, [{"customdata": " ".join(buckets[0])}])
         assert sorted(picked[id_column].astype(str)) == sorted(buckets[0])
     # the status table and lede still read every report (no sampling)
     assert "Kazakhstan" in lede(designations_in_view(ds.designations, FilterState()))
