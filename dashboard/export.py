@@ -98,7 +98,9 @@ def render_image(fig: go.Figure, fmt: str, *, scale: float = 1) -> bytes:
     with _render_lock, warnings.catch_warnings():
         # plotly passes kaleido options it then ignores, because the warm server is in use
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        return fig.to_image(format=fmt, width=width, height=height, scale=scale)
+        # validate=False: every chart is checked against Plotly's schema by the tests
+        # (tests/test_figures.py); checking again here cost a tenth of a second per image
+        return fig.to_image(format=fmt, width=width, height=height, scale=scale, validate=False)
 
 
 def to_png(fig: go.Figure) -> bytes:
