@@ -1,12 +1,12 @@
-"""A figure assembled as plain dicts and validated once, at the end, by ``go.Figure``.
+"""A figure assembled as plain dicts and handed to ``go.Figure`` once, at the end.
 
 Plotly checks and copies the whole figure on every ``add_trace``, ``update_*`` and
 ``add_annotation``, and ``make_subplots`` alone costs tens of milliseconds: for a chart of a
 few traces that bookkeeping, not the data, was most of a page's first view. ``FigureDraft``
 takes the same calls (the subset the chart builders use) into dicts, and ``build()`` hands
-them to ``go.Figure`` in one piece, so every property is still validated, once.
+them to ``go.Figure`` in one piece (``assemble``).
 
-``build()`` skips Plotly's per-property checks (``_validate=False``, the figure-level switch
+``assemble`` skips Plotly's per-property checks (``_validate=False``, the figure-level switch
 plotly.py has had since 4.7): they were most of a small chart's first view. The checks are not
 lost: ``tests/test_figures.py`` validates every chart the builders make, on the shipped data
 under several filters and on a scaled copy, and checks that skipping them changes nothing in
@@ -45,6 +45,12 @@ def scattergeo(**properties: Any) -> dict[str, Any]:
     return {"type": "scattergeo", **properties}
 
 
+def panel_axes(number: int) -> dict[str, str]:
+    """The x and y axis names of panel ``number`` (1-based), as make_subplots names them."""
+    suffix = "" if number == 1 else str(number)
+    return {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+
+
 def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
     """Plotly's update semantics: nested dicts merge, other values replace, None is no change."""
     for key, value in update.items():
@@ -81,7 +87,7 @@ class FigureDraft:
         count = rows * cols
         height = (1 - vertical_spacing * (rows - 1)) / rows
         width = (1 - horizontal_spacing * (cols - 1)) / cols
-        last = draft._name("x", count)
+        last = panel_axes(count)["xaxis"]
         annotations = []
         for index in range(count):
             row, col = (index, 0) if cols == 1 else (0, index)
@@ -94,7 +100,8 @@ class FigureDraft:
             # rounded as make_subplots' arithmetic comes out (no 5.6e-17 for 0)
             x_domain = [round(v, 12) for v in (x_domain[0], min(x_domain[1], 1.0))]
             y_domain = [round(v, 12) for v in (max(y_domain[0], 0.0), y_domain[1])]
-            x, y = draft._name("x", index + 1), draft._name("y", index + 1)
+            names = panel_axes(index + 1)
+            x, y = names["xaxis"], names["yaxis"]
             x_axis: dict[str, Any] = {"anchor": y, "domain": x_domain}
             if shared_xaxes and rows > 1 and index < count - 1:
                 x_axis.update(matches=last, showticklabels=False)
@@ -117,25 +124,21 @@ class FigureDraft:
         draft.layout["annotations"] = annotations
         return draft
 
-    @staticmethod
-    def _name(axis: str, number: int) -> str:
-        return axis if number == 1 else f"{axis}{number}"
-
     def _panel(self, row: int | None, col: int | None) -> int:
         return ((row or 1) - 1) * self._cols + (col or 1)
 
     def _axis_keys(self, axis: str, row: int | None, col: int | None) -> list[str]:
         if row is None and col is None:
             return [key for key in self.layout if key.startswith(f"{axis}axis")] or [f"{axis}axis"]
-        return [self._name(axis, self._panel(row, col)).replace(axis, f"{axis}axis", 1)]
+        name = panel_axes(self._panel(row, col))[f"{axis}axis"]
+        return [name.replace(axis, f"{axis}axis", 1)]
 
     # ---- the go.Figure calls the builders use ---------------------------------------------
     def add_trace(
         self, trace: dict[str, Any], row: int | None = None, col: int | None = None
     ) -> FigureDraft:
         if row is not None or col is not None:
-            number = self._panel(row, col)
-            trace = {**trace, "xaxis": self._name("x", number), "yaxis": self._name("y", number)}
+            trace = {**trace, **panel_axes(self._panel(row, col))}
         self.data.append(trace)
         return self
 

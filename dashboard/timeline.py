@@ -390,8 +390,8 @@ def build_designation_timeline(ds: Any, state: FilterState) -> ChartSpec:
             "outside the source. A ring marks a step backed by a verbatim quote from a seed "
             "document."
         )
-    if not too_many_to_draw(dated) and len(split_panels(marks)) > 1:
-        caption += " The date axis is broken (//) across years with no record."
+        if len(split_panels(marks)) > 1:
+            caption += " The date axis is broken (//) across years with no record."
     if not undated.empty:
         caption += f" {counted(len(undated), 'undated report')} listed below the chart."
     if rows[REPORTED_LATER].any():

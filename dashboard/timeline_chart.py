@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figure_draft import assemble
+from dashboard.figure_draft import assemble, panel_axes
 from dashboard.theme import GRID_COLOR, MUTED_COLOR, TEXT_COLOR, base_layout_dict
 from dashboard.timeline_marks import Mark
 
@@ -257,7 +257,7 @@ def swimlane_figure(
     data: list[dict[str, Any]] = []
     for (number, group), items in by_panel.items():
         data += [
-            {**trace, **_axes_of(number)}
+            {**trace, **panel_axes(number + 1)}
             for trace in _group_traces(items, layout, group, span_opacity, marker_px)
         ]
     data += _legend_traces(legend)
@@ -299,12 +299,6 @@ def swimlane_figure(
         "hovermode": "closest",
     }
     return assemble(data, figure_layout)
-
-
-def _axes_of(number: int) -> dict[str, str]:
-    """The x and y axis names of panel ``number`` (0-based), as make_subplots names them."""
-    suffix = "" if number == 0 else str(number + 1)
-    return {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
 
 
 def legend_height(entries: Sequence[LegendEntry]) -> float:
@@ -445,7 +439,7 @@ def _disputes(
                 {
                     "x": x1 + (x2 - x1) / 2,
                     "y": y_text,
-                    "xref": _axes_of(number)["xaxis"],
+                    "xref": panel_axes(number + 1)["xaxis"],
                     "yref": "y",
                     "text": "dates disagree",
                     "showarrow": False,
@@ -464,7 +458,7 @@ def _disputes(
             "showlegend": False,
             "name": "sources disagree on the date",
             "meta": {"role": "dispute", "keys": keys},
-            **_axes_of(number),
+            **panel_axes(number + 1),
         }
         for number, (all_x, all_y, keys) in sorted(lines.items())
     ]
@@ -526,7 +520,7 @@ def _axes(
     for number, panel in enumerate(panels):
         right = left + usable * shares[number]
         domains.append([left, right])
-        names = _axes_of(number)
+        names = panel_axes(number + 1)
         x_name, y_name = names["xaxis"], names["yaxis"]
         # Year ticks on long or narrow panels, months where there is room for them.
         years = panel.days / 365 if PLOT_WIDTH_PX * shares[number] > 320 else 12.0
@@ -590,7 +584,7 @@ def _axes(
         }
         for before, after in pairwise(domains)
     ]
-    main = _axes_of(last - 1)["xaxis"]
+    main = panel_axes(last)["xaxis"]
     notes += [
         {
             "x": 0.01,

@@ -76,17 +76,12 @@ _FILTER_KEYS = {
 _EVIDENCE_CHOICES = ("All sources", "Seed documents only")
 
 
-def filter_options(ds: Dataset) -> fl.FilterOptions:
-    """The sidebar's choices, computed once per loaded dataset (``filters.filter_options``)."""
-    return fl.filter_options(ds)
-
-
 def filters(ds: Dataset) -> FilterState:
     """The reader's filter state for this run: sidebar widgets, mirrored in the URL.
 
     Call once per page, before drawing anything that depends on the filters.
     """
-    options = filter_options(ds)
+    options = fl.filter_options(ds)
     session = st.session_state
     if _FILTER_STATE not in session:
         params = {key: st.query_params.get_all(key) for key in st.query_params}
@@ -113,7 +108,7 @@ def filters(ds: Dataset) -> FilterState:
 
 def filter_labels(ds: Dataset) -> dict[str, str]:
     """Every filterable id's label, for ``FilterState.describe``."""
-    return filter_options(ds).labels()
+    return fl.filter_options(ds).labels()
 
 
 def filter_page_link(page: str, label: str, icon: str | None = None) -> None:
