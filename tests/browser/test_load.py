@@ -8,7 +8,15 @@ same two cores. Each reader opens the first page by URL and moves through the ot
 sidebar's links, as a reader does. Every page must render (no exception box, charts drawn on
 chart pages), the server log must stay clean, and the server's memory afterwards is reported
 (printed and written to test-artifacts/load.json). Bounded: the whole run must finish in
-LOAD_BUDGET_S, or the test fails.
+LOAD_BUDGET_S, or the test fails and names the page each unfinished reader was stuck on.
+
+Not a timed test (speed targets are the benchmark's, `python -m bench`). Here the 20 tabs run on
+the same two cores as the server and take most of them: in one measured run Chromium used 187 s
+of CPU, the server 36 s, and the readers, moving in near lockstep, all reach the first chart
+page (where each tab also starts Plotly's bundle) together, so a visit there takes about a minute
+of wall time. The time limits are therefore hang detectors, set well above what a slow machine
+needs (CI's took 170 s for the run, 73 s for its slowest visit); the times themselves are
+reported, not judged.
 """
 
 from __future__ import annotations
@@ -44,12 +52,12 @@ from bench.harness import (
 pytestmark = [pytest.mark.browser, pytest.mark.load]
 
 READERS = 20
-LOAD_BUDGET_S = 200.0  # 20 readers x 6 pages on a 2-core machine: 135 to 170 s
+LOAD_BUDGET_S = 280.0  # 20 readers x 6 pages on a 2-core machine: 135 to 170 s
 # Readers arrive half a second apart (20 within 10 s, all overlapping: each needs far longer than
 # that for its six pages), after one warm-up reader has opened every page once, as the first
 # visitor of a deployed server does.
 ARRIVAL_GAP_S = 0.5
-PAGE_TIMEOUT_MS = 60_000  # one page under load
+PAGE_TIMEOUT_MS = 150_000  # one page under load: a stuck page, not a slow one (60-75 s seen)
 CHART_GRACE_S = 20.0
 
 
@@ -69,6 +77,12 @@ class LoadRun:
     page_errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timed_out: bool = False
+    # reader -> the page it is on until its visit is recorded: where a timed-out run was stuck
+    current: dict[int, str] = field(default_factory=dict)
+
+    def unfinished(self) -> dict[int, str]:
+        done = {(v.reader, v.page) for v in self.visits}
+        return {n: slug for n, slug in sorted(self.current.items()) if (n, slug) not in done}
 
 
 def page_problem(page: AppPage, exceptions: int, charts: list[dict[str, Any]]) -> str | None:
@@ -106,6 +120,7 @@ async def one_reader(context: Any, server: StreamlitServer, number: int, run: Lo
     await asyncio.sleep(number * ARRIVAL_GAP_S)
     try:
         for index, app_page in enumerate(PAGES):
+            run.current[number] = app_page.slug
             started = time.monotonic()
             try:
                 if index == 0:
@@ -210,6 +225,7 @@ def test_twenty_concurrent_readers_through_every_page(
         "wall_seconds": run.seconds,
         "timed_out": run.timed_out,
         "visits_done": len(run.visits),
+        "unfinished": {str(n): slug for n, slug in run.unfinished().items()},
         "seconds_per_page": {
             slug: {"median": statistics.median(times), "max": times[-1]}
             for slug, times in per_page.items()
@@ -229,7 +245,10 @@ def test_twenty_concurrent_readers_through_every_page(
     for slug, times in summary["seconds_per_page"].items():
         print(f"  {slug:<12} median {times['median']:5.2f} s  max {times['max']:5.2f} s")
 
-    assert not run.timed_out, f"{READERS} readers did not get through in {LOAD_BUDGET_S} s"
+    assert not run.timed_out, (
+        f"{READERS} readers did not get through in {LOAD_BUDGET_S} s; "
+        f"stuck (reader: page): {run.unfinished()}"
+    )
     assert len(run.visits) == READERS * len(PAGES), "some readers did not visit every page"
     assert not summary["failures"], summary["failures"]
     assert not run.blocked, f"requests to other hosts: {run.blocked}"
