@@ -212,7 +212,7 @@ def province_map_figure(
 ) -> go.Figure:
     base = _base_layers(ds)
     geo, provinces, collection = base.geo, base.provinces, base.collection
-    # drafted as dicts and validated once (dashboard/figure_draft.py)
+    # drafted as dicts, assembled once; tests/test_figures.py validates it (figure_draft.py)
     fig = FigureDraft()
     neighbours = geo.neighbours
     fig.add_trace(

@@ -108,7 +108,7 @@ def density_figure(
     ``title``, ``subtitle`` and ``source_text`` are shown as given (escape data text first).
     Trace ``meta`` (role "count") carries each marker's record ids for tests and exports.
     """
-    fig = FigureDraft()  # validated once, at build (dashboard/figure_draft.py)
+    fig = FigureDraft()  # assembled once; validated by tests/test_figures.py (figure_draft.py)
     lane_ids = [lane for lane, _ in lanes]
     names = dict(lanes)
     order = [s for s in series_names if s in set(buckets["series"])]
