@@ -45,7 +45,11 @@ DATE_COLUMNS: dict[str, dict[str, str | None]] = {
 
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "sources": {"published_basis": vocab.DATE_BASES},
-    "entities": {"kind": vocab.ENTITY_KINDS, "affiliation_type": vocab.AFFILIATION_TYPES},
+    "entities": {
+        "kind": vocab.ENTITY_KINDS,
+        "affiliation_type": vocab.AFFILIATION_TYPES,
+        "claimant_type": vocab.CLAIMANT_TYPES,
+    },
     "places": {"kind": vocab.PLACE_KINDS},
     "events": {"event_type": vocab.EVENT_TYPES, "date_basis": vocab.DATE_BASES},
     "designations": {"action": vocab.DESIGNATION_ACTIONS, "date_basis": vocab.DATE_BASES},
@@ -53,6 +57,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "qualifier": vocab.QUALIFIERS,
         "category": vocab.ESTIMATE_CATEGORIES,
         "as_of_basis": vocab.DATE_BASES,
+        "measure": vocab.MEASURES,
     },
 }
 

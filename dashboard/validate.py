@@ -553,22 +553,28 @@ class Reference:
 
     @property
     def noun(self) -> str:
-        return {"entities": "entity", "places": "place", "sources": "source"}[self.target]
+        return {
+            "entities": "entity",
+            "places": "place",
+            "sources": "source",
+            "estimates": "estimate",
+        }[self.target]
 
 
 _GROUPS = ("armed_group", "organization")
+_CLAIMANTS = ("person", "agency", "organization", "state")
 REFERENCES: tuple[Reference, ...] = (
     Reference("places", "parent_id", "places"),
     Reference("events", "actor_ids", "entities"),
     Reference("events", "place_ids", "places"),
     Reference("events", "source_id", "sources"),
+    Reference("events", "claimant_id", "entities", _CLAIMANTS),
     Reference("designations", "jurisdiction_id", "entities", ("state",)),
     Reference("designations", "target_id", "entities", _GROUPS),
     Reference("designations", "source_id", "sources"),
     Reference("estimates", "subject_id", "entities", (*_GROUPS, "state")),
-    Reference(
-        "estimates", "claimant_id", "entities", ("person", "agency", "organization", "state")
-    ),
+    Reference("estimates", "claimant_id", "entities", _CLAIMANTS),
+    Reference("estimates", "restates_id", "estimates"),
     Reference("estimates", "place_ids", "places"),
     Reference("estimates", "source_id", "sources"),
 )

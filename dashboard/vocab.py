@@ -29,13 +29,16 @@ CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "source_id", "title", "outlet", "author", "published", "published_basis",
         "seed_file", "url", "accessed", "language", "notes",
     ),
-    "entities": ("entity_id", "name", "kind", "aliases", "affiliation", "description", "notes"),
+    "entities": (
+        "entity_id", "name", "kind", "aliases", "affiliation", "description", "notes",
+        "claimant_type",
+    ),
     "places": (
         "place_id", "name", "kind", "parent_id", "iso_code", "lat", "lon", "aliases", "notes",
     ),
     "events": (
         "event_id", "date", "date_basis", "event_type", "title", "summary", "actor_ids",
-        "place_ids", "source_id", "quote", "notes",
+        "place_ids", "source_id", "quote", "notes", "claimant_id",
     ),
     "designations": (
         "designation_id", "jurisdiction_id", "authority", "target_id", "action", "date",
@@ -44,6 +47,7 @@ CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "estimates": (
         "estimate_id", "subject_id", "metric", "value_low", "value_high", "qualifier", "scope",
         "place_ids", "claimant_id", "as_of", "as_of_basis", "source_id", "quote", "notes",
+        "measure", "restates_id",
     ),
 }  # fmt: skip
 
@@ -66,6 +70,31 @@ ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
 COLUMNS: dict[str, tuple[str, ...]] = {
     table: CONTRACT_COLUMNS[table] + ADDED_COLUMNS[table] for table in TABLES
 }
+
+# Contract version 2: who is speaking (entities.claimant_type) and what a figure counts
+# (estimates.measure). Claims are compared only within one measure.
+CLAIMANT_TYPES: tuple[str, ...] = (
+    "un_body",
+    "russian_state",
+    "regional_bloc",
+    "us_state",
+    "central_asian_state",
+    "afghan_authorities",
+    "other_state",
+    "independent_expert",
+    "think_tank",
+    "media",
+)
+
+MEASURES: tuple[str, ...] = (
+    "armed_strength",
+    "armed_strength_with_family",
+    "armed_groups",
+    "recruits",
+    "madrassas",
+    "madrassa_students",
+    "budget_share_pct",
+)
 
 DATE_BASES: tuple[str, ...] = ("stated", "inferred", "external")
 
