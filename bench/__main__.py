@@ -132,7 +132,7 @@ def _baseline_app() -> Any:
 
 
 def load_time(data_dir: Path | None) -> float:
-    from dashboard.loader import load_dataset
+    from dashboard.ingest.loader import load_dataset
 
     start = time.perf_counter()
     load_dataset(data_dir)
@@ -164,22 +164,23 @@ def browser_times() -> tuple[dict[str, float], dict[str, float]]:
 
 
 def export_times() -> dict[str, float]:
-    from dashboard import briefing_pack, catalog, export
-    from dashboard.filters import FilterState, filter_options
-    from dashboard.loader import load_dataset
+    from dashboard.charts import catalog
+    from dashboard.export import briefing_pack, chart_files
+    from dashboard.ingest.loader import load_dataset
+    from dashboard.view.filters import FilterState, filter_options
 
     ds = load_dataset()
     state = FilterState()
     specs = catalog.chart_specs(ds, state)
-    first = export.stamped_figure(specs[0], catalog.stamp(ds, state, specs[0].source_ids))
+    first = chart_files.stamped_figure(specs[0], catalog.stamp(ds, state, specs[0].source_ids))
     start = time.perf_counter()
-    export.to_png(first)  # starts the warm browser
+    chart_files.to_png(first)  # starts the warm browser
     cold = time.perf_counter() - start
     warm = []
     for spec in specs:
-        fig = export.stamped_figure(spec, catalog.stamp(ds, state, spec.source_ids))
+        fig = chart_files.stamped_figure(spec, catalog.stamp(ds, state, spec.source_ids))
         start = time.perf_counter()
-        export.to_png(fig)
+        chart_files.to_png(fig)
         warm.append(time.perf_counter() - start)
     start = time.perf_counter()
     briefing_pack.build_pack(

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from dashboard import DATA_DIR
-from dashboard.dates import parse_date
+from dashboard.ingest.dates import parse_date
 
 FACT_TABLES = {"events": "event_id", "designations": "designation_id", "estimates": "estimate_id"}
 DIMENSION_TABLES = ("sources", "entities", "places")

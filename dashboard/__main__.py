@@ -20,12 +20,12 @@ from types import ModuleType
 # command -> (module providing add_arguments/run, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "validate": (
-        "dashboard.validate",
+        "dashboard.ingest.validate",
         "check data/*.csv against the contract and the seeds (exit 0 clean, 1 problems,"
         " 2 unreadable)",
     ),
     "export": (
-        "dashboard.export_cli",
+        "dashboard.export.cli",
         "write every chart as PNG, SVG, HTML and CSV (and --pack: the PowerPoint briefing pack)",
     ),
 }

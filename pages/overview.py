@@ -1,14 +1,14 @@
 """Overview: the headline findings for a briefing, in plain words, each with its sources.
 
-Each card is one finding computed from the filtered data (dashboard/overview.py): a big value,
+Each card is one finding computed from the filtered data (dashboard/view/findings.py): a big value,
 one sentence, the sources it rests on, and a link to the page with the detail.
 """
 
 import streamlit as st
 
 from dashboard import ui
-from dashboard.chart_spec import source_line
-from dashboard.overview import headline_findings
+from dashboard.charts.spec import source_line
+from dashboard.view.findings import headline_findings
 
 ds = ui.dataset()
 state = ui.filters(ds)

@@ -3,14 +3,14 @@
 Seed documents are shown in full with each quoted passage highlighted and numbered; the list
 under each text says which records the passage supports. External sources (no text in the
 repo) show their link, dates and our summary of what each of their records reports. All text
-is escaped (dashboard/source_text.py): a document or quote is shown as written, never as markup.
+is escaped (dashboard/view/evidence.py): a document or quote is shown as written, never as markup.
 """
 
 import streamlit as st
 
 from dashboard import ui
-from dashboard.source_text import coverage_line, source_views, sources_table
-from dashboard.theme import SOURCE_KIND_LABELS
+from dashboard.charts.theme import SOURCE_KIND_LABELS
+from dashboard.view.evidence import coverage_line, source_views, sources_table
 
 ds = ui.dataset()
 state = ui.filters(ds)

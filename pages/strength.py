@@ -2,13 +2,14 @@
 
 Every claim on one chart per group, drawn as stated (ranges as bars, "more than" as an arrow up),
 metrics and scopes in separate panels; the disagreement between claimants in numbers; capacity
-indicators apart; and the table of claims with their quotes. Computed in dashboard/strength.py;
-data text is shown as text, never as markup.
+indicators apart; and the table of claims with their quotes. Computed in
+dashboard/charts/strength.py; data text is shown as text, never as markup.
 """
 
 import streamlit as st
 
-from dashboard import strength, ui
+from dashboard import ui
+from dashboard.charts import strength
 
 ds = ui.dataset()
 state = ui.filters(ds)

@@ -9,8 +9,9 @@ Everything is computed in dashboard/timeline*.py; data text is shown as text, ne
 
 import streamlit as st
 
-from dashboard import timeline, ui
-from dashboard import timeline_data as data
+from dashboard import ui
+from dashboard.charts import timeline
+from dashboard.view import steps as data
 
 ds = ui.dataset()
 state = ui.filters(ds)

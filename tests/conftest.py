@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import vocab
+from dashboard.ingest import vocab
 
 # ---- validator and loader: a small valid dataset ----------------------------------------------
 Tables = dict[str, list[dict[str, str]]]

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard.dates import DateValue, parse_date, parse_series
+from dashboard.ingest.dates import DateValue, parse_date, parse_series
 
 D = dt.date
 

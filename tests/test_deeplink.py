@@ -8,8 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.filters import filter_options
-from dashboard.loader import load_dataset
+from dashboard.ingest.loader import load_dataset
+from dashboard.view.filters import filter_options
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 KABULNOW = "001-8b132ec3de4e0615"

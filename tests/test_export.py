@@ -14,10 +14,11 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from dashboard import briefing_pack, catalog, export, timeline
-from dashboard.chart_spec import ChartSpec
-from dashboard.filters import FilterState
-from dashboard.loader import Dataset, load_dataset
+from dashboard.charts import catalog, timeline
+from dashboard.charts.spec import ChartSpec
+from dashboard.export import briefing_pack, chart_files
+from dashboard.ingest.loader import Dataset, load_dataset
+from dashboard.view.filters import FilterState
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def stamp(ds: Dataset, spec: ChartSpec) -> str:
 
 @pytest.fixture(scope="module")
 def files(spec: ChartSpec, stamp: str) -> dict[str, bytes]:
-    return export.export_chart(spec, stamp, ("png", "svg", "html", "csv")).files
+    return chart_files.export_chart(spec, stamp, ("png", "svg", "html", "csv")).files
 
 
 def svg_text(svg: bytes) -> str:
@@ -45,7 +46,7 @@ def svg_text(svg: bytes) -> str:
 
 
 def test_png_decodes_slide_shaped_at_twice_the_layout_size(spec: ChartSpec, files) -> None:
-    width, height = export.export_size(spec.figure)
+    width, height = chart_files.export_size(spec.figure)
     with Image.open(io.BytesIO(files["png"])) as image:
         assert image.format == "PNG"
         assert image.size == (width * 2, height * 2)
@@ -61,7 +62,7 @@ def test_png_decodes_slide_shaped_at_twice_the_layout_size(spec: ChartSpec, file
 def test_export_size_is_16_by_9_and_never_squashes(height, expected) -> None:
     import plotly.graph_objects as go
 
-    assert export.export_size(go.Figure(layout={"height": height})) == expected
+    assert chart_files.export_size(go.Figure(layout={"height": height})) == expected
 
 
 def test_svg_parses_and_carries_title_filters_sources_and_coverage(
@@ -97,12 +98,12 @@ def test_csv_has_the_rows_with_source_ids_and_quotes(spec: ChartSpec, files) -> 
 
 def test_unknown_format_is_refused(spec: ChartSpec) -> None:
     with pytest.raises(ValueError, match="unknown export format"):
-        export.export_chart(spec, "", ("gif",))
+        chart_files.export_chart(spec, "", ("gif",))
 
 
 def test_file_names_are_safe() -> None:
-    assert export.file_name("strength-isis-k", "png") == "strength-isis-k.png"
-    assert export.file_name("../../etc/passwd", "csv") == "etc-passwd.csv"
+    assert chart_files.file_name("strength-isis-k", "png") == "strength-isis-k.png"
+    assert chart_files.file_name("../../etc/passwd", "csv") == "etc-passwd.csv"
 
 
 def test_briefing_pack_opens_with_title_chart_and_sources_slides(ds: Dataset) -> None:

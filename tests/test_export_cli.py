@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pptx import Presentation
 
-from dashboard import catalog
-from dashboard.filters import FilterState
-from dashboard.loader import load_dataset
+from dashboard.charts import catalog
+from dashboard.ingest.loader import load_dataset
+from dashboard.view.filters import FilterState
 
 REPO = Path(__file__).resolve().parent.parent
 

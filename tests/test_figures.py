@@ -1,5 +1,5 @@
 """Every chart the builders make is a valid Plotly figure, exactly as Plotly's checks would leave
-it: the builders skip those checks for speed (dashboard/figure_draft.py), so this is where an
+it: the builders skip those checks for speed (dashboard/charts/figure_draft.py), so this is where an
 invalid property or a value Plotly would have coerced differently is caught."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from dashboard import catalog
-from dashboard.filters import FilterState
-from dashboard.loader import Dataset, load_dataset
+from dashboard.charts import catalog
+from dashboard.ingest.loader import Dataset, load_dataset
+from dashboard.view.filters import FilterState
 
 STATES = {
     "all": FilterState(),
@@ -60,7 +60,7 @@ def test_every_chart_of_a_large_dataset_is_valid_too() -> None:
 def test_an_invalid_property_is_caught_here() -> None:
     """The check above can fail: an unknown property passes the builders' assembly but not
     Plotly's validation."""
-    from dashboard.figure_draft import assemble
+    from dashboard.charts.figure_draft import assemble
 
     figure = assemble([{"type": "scatter", "x": [1], "y": [1], "colour": "red"}], {})
     with pytest.raises(ValueError, match="colour"):

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import filters
-from dashboard.dates import parse_series
-from dashboard.filters import FilterState, Rejection, Vocabulary
+from dashboard.ingest.dates import parse_series
+from dashboard.view import filters
+from dashboard.view.filters import FilterState, Rejection, Vocabulary
 
 D = dt.date
 VOCAB = Vocabulary(
@@ -365,7 +365,7 @@ def test_apply_sources() -> None:
 # ---- the options the sidebar offers, from the real dataset ---------------------------------------
 @pytest.fixture(scope="module")
 def dataset():
-    from dashboard.loader import load_dataset
+    from dashboard.ingest.loader import load_dataset
 
     return load_dataset()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.frames import record_list, records_of
-from dashboard.loader import load_dataset
+from dashboard.ingest.frames import record_list, records_of
+from dashboard.ingest.loader import load_dataset
 
 
 def _same(a: object, b: object) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from dashboard.geo import GEO_DIR, NORTHERN_PROVINCES, join_provinces, load_geo, normalise
-from dashboard.loader import Dataset, load_dataset
+from dashboard.ingest.loader import Dataset, load_dataset
+from dashboard.view.geo import GEO_DIR, NORTHERN_PROVINCES, join_provinces, load_geo, normalise
 
 
 @pytest.fixture(scope="module")

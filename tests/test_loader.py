@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.loader import DataInvalid, Dataset, load_dataset, value_text
-from dashboard.quotes import find_quote
+from dashboard.ingest.loader import DataInvalid, Dataset, load_dataset, value_text
+from dashboard.ingest.quotes import find_quote
 from tests.conftest import SEED_TEXT, MakeDataset, Tables, valid_tables, write_dataset
 
 TODAY = dt.date(2026, 1, 1)

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from dashboard import map_figure
-from dashboard.filters import FilterState
-from dashboard.loader import Dataset, load_dataset
+from dashboard.charts import province_map
+from dashboard.ingest.loader import Dataset, load_dataset
+from dashboard.view.filters import FilterState
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def counts(spec) -> dict[str, int]:
 
 
 def test_every_province_is_drawn_once(ds: Dataset) -> None:
-    spec = map_figure.build_province_map(ds, FilterState())
+    spec = province_map.build_province_map(ds, FilterState())
     (zero,) = traces_named(spec.figure, "No record")
     (shaded,) = traces_named(spec.figure, "Records naming the province")
     drawn = list(zero.locations) + list(shaded.locations)
@@ -36,7 +36,7 @@ def test_every_province_is_drawn_once(ds: Dataset) -> None:
 
 
 def test_badakhshan_is_shaded_by_the_records_naming_it(ds: Dataset) -> None:
-    spec = map_figure.build_province_map(ds, FilterState())
+    spec = province_map.build_province_map(ds, FilterState())
     shaded = counts(spec)
     rows = spec.rows[spec.rows["province_id"] == "badakhshan"]
     assert shaded["badakhshan"] == rows["record_id"].nunique() > 0
@@ -46,17 +46,17 @@ def test_badakhshan_is_shaded_by_the_records_naming_it(ds: Dataset) -> None:
 
 
 def test_counts_follow_the_filters(ds: Dataset) -> None:
-    everything = counts(map_figure.build_province_map(ds, FilterState()))
+    everything = counts(province_map.build_province_map(ds, FilterState()))
     source = "004-d3846a0bdc6f5d90"
-    only = map_figure.build_province_map(ds, FilterState(sources=(source,)))
+    only = province_map.build_province_map(ds, FilterState(sources=(source,)))
     assert set(only.rows["source_id"]) == {source}
     assert sum(counts(only).values()) < sum(everything.values())
-    nothing = map_figure.build_province_map(ds, FilterState(date_to=dt.date(2000, 1, 1)))
+    nothing = province_map.build_province_map(ds, FilterState(date_to=dt.date(2000, 1, 1)))
     assert counts(nothing) == {} and "No record" in nothing.title
 
 
 def test_point_places_come_from_places_csv(ds: Dataset) -> None:
-    spec = map_figure.build_province_map(ds, FilterState())
+    spec = province_map.build_province_map(ds, FilterState())
     (points,) = [t for t in spec.figure.data if t.name and t.name.startswith("Places named")]
     places = ds.places.set_index("place_id")
     ids = [row[0] for row in points.customdata]
@@ -66,7 +66,7 @@ def test_point_places_come_from_places_csv(ds: Dataset) -> None:
 
 
 def test_central_asian_borders_are_distinct(ds: Dataset) -> None:
-    fig = map_figure.build_province_map(ds, FilterState()).figure
+    fig = province_map.build_province_map(ds, FilterState()).figure
     colours = {
         name: traces_named(fig, f"Border with {name}")[0].line.color
         for name in ("Tajikistan", "Uzbekistan", "Turkmenistan")
@@ -75,7 +75,7 @@ def test_central_asian_borders_are_distinct(ds: Dataset) -> None:
 
 
 def test_no_tiles_and_no_external_urls_in_the_figure(ds: Dataset) -> None:
-    fig = map_figure.build_province_map(ds, FilterState()).figure
+    fig = province_map.build_province_map(ds, FilterState()).figure
     text = json.dumps(fig.to_plotly_json(), default=str)
     assert "http://" not in text and "https://" not in text
     assert not fig.layout.map.style  # no tile style at all: the geo subplot draws our GeoJSON
@@ -84,12 +84,12 @@ def test_no_tiles_and_no_external_urls_in_the_figure(ds: Dataset) -> None:
 
 def test_selection_points_give_province_ids() -> None:
     points = [{"customdata": ["badakhshan", "Badakhshan"]}, {"location": "balkh"}, {}]
-    assert map_figure.selected_provinces(points) == ["badakhshan", "balkh"]
+    assert province_map.selected_provinces(points) == ["badakhshan", "balkh"]
 
 
 def test_records_table_shows_quote_or_summary(ds: Dataset) -> None:
-    spec = map_figure.build_province_map(ds, FilterState())
-    table = map_figure.records_of(spec.rows, ["badakhshan"])
+    spec = province_map.build_province_map(ds, FilterState())
+    table = province_map.records_of(spec.rows, ["badakhshan"])
     assert set(table["province"]) == {"Badakhshan"}
     assert table["quote or our summary"].str.len().gt(0).all()
     assert set(table["evidence type"]) <= {"seed quote", "external summary"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.memo import IdentityMemo
+from dashboard.view.memo import IdentityMemo
 
 
 def test_once_per_object_latest_kept() -> None:

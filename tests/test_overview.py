@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.dates import parse_series
-from dashboard.filters import FilterState
-from dashboard.overview import (
+from dashboard.ingest.dates import parse_series
+from dashboard.view.filters import FilterState
+from dashboard.view.findings import (
     NORTHERN_BORDER_PROVINCES,
     delisting_finding,
     designation_steps,
@@ -266,7 +266,7 @@ def test_province_mentions_count_records_and_roll_districts_up() -> None:
 # ---- the real dataset ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def dataset():
-    from dashboard.loader import load_dataset
+    from dashboard.ingest.loader import load_dataset
 
     return load_dataset()
 

@@ -29,9 +29,9 @@ def test_methodology_keeps_the_filters() -> None:
 
 
 def test_the_limits_the_document_states_are_the_ones_the_code_uses() -> None:
-    from dashboard.source_text import MAX_LISTED
-    from dashboard.strength import LABEL_LIMIT, QUOTE_LIMIT
-    from dashboard.timeline_density import DRAW_LIMIT
+    from dashboard.charts.density import DRAW_LIMIT
+    from dashboard.charts.strength import LABEL_LIMIT, QUOTE_LIMIT
+    from dashboard.view.evidence import MAX_LISTED
 
     section = (APP.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
     section = section.split("## Views too full to draw one record at a time")[1].split("\n## ")[0]

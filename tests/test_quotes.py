@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.quotes import find_quote, index_text, normalise, quote_in
+from dashboard.ingest.quotes import find_quote, index_text, normalise, quote_in
 
 TEXT = (
     "KABUL \u2013 On Monday, June\u00a03, the CSTO chief said that \u201cover 1,000 religious\n"

@@ -8,8 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from dashboard.filters import FilterState
-from dashboard.source_text import (
+from dashboard.view.evidence import (
     MAX_LISTED,
     QuoteRef,
     format_date,
@@ -22,6 +21,7 @@ from dashboard.source_text import (
     source_views,
     sources_table,
 )
+from dashboard.view.filters import FilterState
 
 
 class _Collector(HTMLParser):
@@ -221,7 +221,7 @@ def test_record_summaries() -> None:
 # ---- the real dataset ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def dataset():
-    from dashboard.loader import load_dataset
+    from dashboard.ingest.loader import load_dataset
 
     return load_dataset()
 
@@ -287,7 +287,7 @@ def test_a_passage_quoted_by_many_records_lists_some_and_counts_the_rest(dataset
     """At 30x rows every passage is quoted 30 times: 25 records listed, the rest counted, and
     every record still counted under its source (nothing dropped silently)."""
     from bench.synthetic import scale_dataset
-    from dashboard.loader import load_dataset
+    from dashboard.ingest.loader import load_dataset
 
     factor = 30
     scaled = load_dataset(scale_dataset(factor, tmp_path))

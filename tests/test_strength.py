@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from dashboard import strength
-from dashboard.filters import FilterState
-from dashboard.loader import Dataset, load_dataset
+from dashboard.charts import strength
+from dashboard.ingest.loader import Dataset, load_dataset
+from dashboard.view.filters import FilterState
 
 ISIS_K = "strength-islamic-state-khorasan-province-isis-k"
 
@@ -172,8 +172,8 @@ def test_a_crowded_chart_drops_labels_and_quotes_but_keeps_every_claim(
     hover, but labels (and, past QUOTE_LIMIT, quotes in the hover) give way, and the caption
     says where they are."""
     from bench.synthetic import scale_dataset
-    from dashboard.loader import load_dataset
-    from dashboard.strength import LABEL_LIMIT, build_strength_charts
+    from dashboard.charts.strength import LABEL_LIMIT, build_strength_charts
+    from dashboard.ingest.loader import load_dataset
 
     monkeypatch.setattr(strength, "QUOTE_LIMIT", 100)  # 30x holds a chart of 100+ claims
     ds = load_dataset(scale_dataset(30, tmp_path))

@@ -12,17 +12,17 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from dashboard.dates import parse_series
-from dashboard.filters import FilterState
-from dashboard.loader import Dataset, load_dataset
-from dashboard.timeline import (
+from dashboard.charts.swimlanes import split_panels
+from dashboard.charts.timeline import (
     build_designation_timeline,
     build_event_timeline,
     designation_timeline_figure,
     event_timeline_figure,
 )
-from dashboard.timeline_chart import split_panels
-from dashboard.timeline_data import (
+from dashboard.ingest.dates import parse_series
+from dashboard.ingest.loader import Dataset, load_dataset
+from dashboard.view.filters import FilterState
+from dashboard.view.steps import (
     designation_marks,
     designations_in_view,
     headline,
@@ -562,7 +562,7 @@ def test_a_view_too_full_to_draw_counts_every_dated_report_per_month() -> None:
     """Past DRAW_LIMIT dated rows a timeline counts reports per lane, step and month: every
     dated row is in exactly one counted mark, the caption says so, and a click on a counted
     mark lists its records."""
-    from dashboard.timeline_density import DRAW_LIMIT
+    from dashboard.charts.density import DRAW_LIMIT
 
     ds = scaled(40)
     for spec, rows, lane_column in (

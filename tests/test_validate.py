@@ -17,9 +17,10 @@ from typing import NamedTuple
 
 import pytest
 
-from dashboard import REPO_ROOT, vocab
+from dashboard import REPO_ROOT
 from dashboard.__main__ import main
-from dashboard.validate import REFERENCES, Problem, Report, validate_dataset
+from dashboard.ingest import vocab
+from dashboard.ingest.validate import REFERENCES, Problem, Report, validate_dataset
 from tests.conftest import SEED_FILE, MakeDataset, Mutation, Tables, write_dataset
 
 TODAY = dt.date(2026, 1, 1)
@@ -515,12 +516,12 @@ def test_cli_clean_exit_0(make_dataset: MakeDataset, capsys: pytest.CaptureFixtu
 def test_cli_unexpected_error_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import dashboard.validate
+    import dashboard.ingest.validate
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom\nwith a second line")
 
-    monkeypatch.setattr(dashboard.validate, "validate_dataset", explode)
+    monkeypatch.setattr(dashboard.ingest.validate, "validate_dataset", explode)
     assert main(["validate"]) == 2
     captured = capsys.readouterr()
     assert captured.err == "error: RuntimeError: boom with a second line\n"

@@ -22,7 +22,7 @@ import pytest
 from browser_support import PAGES, Reader, download_all, download_pack, page_id
 
 from bench.harness import REPO_ROOT, AppPage, StreamlitServer
-from dashboard.validate import validate_dataset
+from dashboard.ingest.validate import validate_dataset
 
 pytestmark = pytest.mark.browser
 

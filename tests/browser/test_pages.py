@@ -25,9 +25,9 @@ from browser_support import (
 )
 
 from bench.harness import AppPage, StreamlitServer
-from dashboard import catalog
-from dashboard.filters import FilterState
-from dashboard.loader import load_dataset
+from dashboard.charts import catalog
+from dashboard.ingest.loader import load_dataset
+from dashboard.view.filters import FilterState
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """Drawing swimlane timelines: lanes, spans for imprecise dates, a broken axis, legends.
 
-Shared by the designations chart and the key-events chart (``dashboard.timeline``), which only
-decide what each mark looks like. Rules that keep the charts honest live here:
+Shared by the designations chart and the key-events chart (``dashboard.charts.timeline``),
+which only decide what each mark looks like. Rules that keep the charts honest live here:
 - a year- or month-precise date is a bar over the whole period with the symbol in its middle,
   never a point on the 1st; a day is a point;
 - marks that would overlap in a lane go on a second row of that lane instead of hiding each
@@ -24,9 +24,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figure_draft import assemble, panel_axes
-from dashboard.theme import GRID_COLOR, MUTED_COLOR, TEXT_COLOR, base_layout_dict
-from dashboard.timeline_marks import Mark
+from dashboard.charts.figure_draft import assemble, panel_axes
+from dashboard.charts.theme import GRID_COLOR, MUTED_COLOR, TEXT_COLOR, base_layout_dict
+from dashboard.view.marks import Mark
 
 # A gap longer than this with no record splits the axis into panels.
 BREAK_GAP = pd.Timedelta(days=5 * 365)
@@ -249,7 +249,7 @@ def swimlane_figure(
     ]
     shares = panel_shares(panels)
     layout = pack_lanes(styled, lane_ids, panels, shares, marker_px)
-    # Assembled as one dict (dashboard/figure_draft.py): Plotly checks and copies the whole
+    # Assembled as one dict (dashboard/charts/figure_draft.py): Plotly checks and copies the whole
     # figure on every add_trace and update, which made a small chart cost a page's budget.
     by_panel: dict[tuple[int, str], list[Styled]] = {}
     for item in styled:

@@ -20,11 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import filters
-from dashboard.chart_spec import coverage_text
-from dashboard.dates import parse_date
-from dashboard.frames import record_list
-from dashboard.source_text import FACT_TABLES, filtered_tables, format_date
+from dashboard.charts.spec import coverage_text
+from dashboard.ingest.dates import parse_date
+from dashboard.ingest.frames import record_list
+from dashboard.view import filters
+from dashboard.view.evidence import FACT_TABLES, filtered_tables, format_date
 
 # Northern Afghan provinces on the border with Tajikistan, Uzbekistan or Turkmenistan
 # (the Panj/Amu Darya line and the Turkmen land border), west to east.

@@ -20,14 +20,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import filters
-from dashboard.chart_spec import ChartSpec, source_line
-from dashboard.figure_draft import FigureDraft, bar, scatter
-from dashboard.filters import FilterState
-from dashboard.frames import plotly_array
-from dashboard.memo import IdentityMemo
-from dashboard.theme import AFFILIATION_LABELS, GRID_COLOR, MUTED_COLOR, affiliation_color
-from dashboard.theme import base_layout as themed
+from dashboard.charts.figure_draft import FigureDraft, bar, scatter
+from dashboard.charts.spec import ChartSpec, source_line
+from dashboard.charts.theme import AFFILIATION_LABELS, GRID_COLOR, MUTED_COLOR, affiliation_color
+from dashboard.charts.theme import base_layout as themed
+from dashboard.ingest.frames import plotly_array
+from dashboard.view import filters
+from dashboard.view.filters import FilterState
+from dashboard.view.memo import IdentityMemo
 
 METRIC_LABELS = {
     "fighters": "fighters",

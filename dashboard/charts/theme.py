@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from dashboard.figure_draft import FigureDraft
+    from dashboard.charts.figure_draft import FigureDraft
 
 Figure = TypeVar("Figure", "go.Figure", "FigureDraft")
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard.chart_spec import ChartSpec
-from dashboard.theme import FONT_FAMILY, MUTED_COLOR
+from dashboard.charts.spec import ChartSpec
+from dashboard.charts.theme import FONT_FAMILY, MUTED_COLOR
 
 SLIDE_WIDTH = 1280  # layout pixels: 16:9, the shape of a default PowerPoint slide
 SLIDE_HEIGHT = 720
@@ -82,7 +82,7 @@ def warm_up() -> None:
             import kaleido
             import plotly.io as pio
 
-            from dashboard.map_figure import TOPOJSON_DIR
+            from dashboard.charts.province_map import TOPOJSON_DIR
 
             # the geo subplot's base map from our copy, never from Plotly's CDN
             pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
@@ -121,7 +121,7 @@ def to_html(fig: go.Figure, title: str) -> bytes:
     head = f"<head><title>{html.escape(title)}</title>"
     if any(trace.type in ("choropleth", "scattergeo") for trace in fig.data):
         # The geo subplot would fetch its base map from Plotly's CDN: embed our copy instead.
-        from dashboard.map_figure import TOPOJSON_DIR
+        from dashboard.charts.province_map import TOPOJSON_DIR
 
         world = (TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8")
         head += f"<script>window.PlotlyGeoAssets={{topojson:{{world_110m:{world}}}}};</script>"

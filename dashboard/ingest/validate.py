@@ -24,11 +24,12 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 import pandera.pandas as pa
 
-from dashboard import DATA_DIR, SEEDS_DIR, vocab
-from dashboard.csvio import HEADER_ROW, UnreadableFile, read_table, read_text
-from dashboard.dates import DateValue, try_parse_date
-from dashboard.quotes import NormalisedText, index_text, normalise
-from dashboard.schema import (
+from dashboard import DATA_DIR, SEEDS_DIR
+from dashboard.ingest import vocab
+from dashboard.ingest.csvio import HEADER_ROW, UnreadableFile, read_table, read_text
+from dashboard.ingest.dates import DateValue, try_parse_date
+from dashboard.ingest.quotes import NormalisedText, index_text, normalise
+from dashboard.ingest.schema import (
     CHECK_MISSING_COLUMN,
     CHECK_UNKNOWN_COLUMN,
     DATE_COLUMNS,

@@ -11,9 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard import briefing_pack, catalog, export
-from dashboard.filters import FilterState, filter_options
-from dashboard.loader import DataInvalid, load_dataset
+from dashboard.charts import catalog
+from dashboard.export import briefing_pack, chart_files
+from dashboard.ingest.loader import DataInvalid, load_dataset
+from dashboard.view.filters import FilterState, filter_options
 
 FORMATS = ("png", "svg", "html", "csv")
 # option dest -> URL parameter
@@ -90,9 +91,11 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     specs = catalog.chart_specs(ds, state)
     for spec in specs:
-        exported = export.export_chart(spec, catalog.stamp(ds, state, spec.source_ids), formats)
+        exported = chart_files.export_chart(
+            spec, catalog.stamp(ds, state, spec.source_ids), formats
+        )
         for extension, content in exported.files.items():
-            (out / export.file_name(spec.chart_id, extension)).write_bytes(content)
+            (out / chart_files.file_name(spec.chart_id, extension)).write_bytes(content)
         print(f"{spec.chart_id}: {', '.join(exported.files)}")
     if args.pack:
         all_ids = tuple(dict.fromkeys(i for spec in specs for i in spec.source_ids))

@@ -21,14 +21,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from dashboard import REPO_ROOT, filters
-from dashboard.chart_spec import ChartSpec, source_line
-from dashboard.figure_draft import FigureDraft, choropleth, scattergeo
-from dashboard.filters import FilterState
-from dashboard.geo import NORTHERN_PROVINCES, join_provinces, load_geo, province_of
-from dashboard.memo import IdentityMemo
-from dashboard.theme import FONT_FAMILY, MUTED_COLOR, TEXT_COLOR, base_layout
-from dashboard.timeline_chart import wrapped
+from dashboard import REPO_ROOT
+from dashboard.charts.figure_draft import FigureDraft, choropleth, scattergeo
+from dashboard.charts.spec import ChartSpec, source_line
+from dashboard.charts.swimlanes import wrapped
+from dashboard.charts.theme import FONT_FAMILY, MUTED_COLOR, TEXT_COLOR, base_layout
+from dashboard.view import filters
+from dashboard.view.filters import FilterState
+from dashboard.view.geo import NORTHERN_PROVINCES, join_provinces, load_geo, province_of
+from dashboard.view.memo import IdentityMemo
 
 TOPOJSON_DIR = REPO_ROOT / "static" / "topojson"
 TOPOJSON_URL = "/app/static/topojson/"  # where the app serves it (server.enableStaticServing)

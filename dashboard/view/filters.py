@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.dates import parse_date
-from dashboard.memo import IdentityMemo
-from dashboard.vocab import EVENT_TYPES
+from dashboard.ingest.dates import parse_date
+from dashboard.ingest.vocab import EVENT_TYPES
+from dashboard.view.memo import IdentityMemo
 
 LIST_SEPARATOR = ","
 

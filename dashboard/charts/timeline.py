@@ -11,8 +11,8 @@ Briefing audiences ask first who has taken the Taliban off its terrorist list, a
   states the finding, filters as subtitle, source line, rows behind the chart) for the page
   and for exports.
 
-Grouping, status table, records and the lede are in ``dashboard.timeline_data`` (no drawing);
-lanes, spans and the broken axis in ``dashboard.timeline_chart``.
+Grouping, status table, records and the lede are in ``dashboard.view.steps`` (no drawing);
+lanes, spans and the broken axis in ``dashboard.charts.swimlanes``.
 """
 
 from __future__ import annotations
@@ -23,17 +23,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import filters
-from dashboard.chart_spec import ChartSpec, source_line
-from dashboard.filters import FilterState
-from dashboard.theme import (
-    ACTION_LABELS,
-    ACTION_SYMBOLS,
-    BASIS_SYMBOL_SUFFIX,
-    MUTED_COLOR,
-    jurisdiction_color,
-)
-from dashboard.timeline_chart import (
+from dashboard.charts.density import count_buckets, density_figure, too_many_to_draw
+from dashboard.charts.spec import ChartSpec, source_line
+from dashboard.charts.swimlanes import (
     DISPUTE_COLOR,
     RING_COLOR,
     LegendEntry,
@@ -44,7 +36,18 @@ from dashboard.timeline_chart import (
     swimlane_figure,
     wrapped,
 )
-from dashboard.timeline_data import (
+from dashboard.charts.theme import (
+    ACTION_LABELS,
+    ACTION_SYMBOLS,
+    BASIS_SYMBOL_SUFFIX,
+    MUTED_COLOR,
+    jurisdiction_color,
+)
+from dashboard.ingest.vocab import DESIGNATION_ACTIONS, EVENT_TYPES
+from dashboard.view import filters
+from dashboard.view.filters import FilterState
+from dashboard.view.marks import Mark, date_note
+from dashboard.view.steps import (
     BASIS_SHORT,
     REPORTED_LATER,
     counted,
@@ -60,9 +63,6 @@ from dashboard.timeline_data import (
     row_date,
     text_of,
 )
-from dashboard.timeline_density import count_buckets, density_figure, too_many_to_draw
-from dashboard.timeline_marks import Mark, date_note
-from dashboard.vocab import DESIGNATION_ACTIONS, EVENT_TYPES
 
 EVENT_COLOR = "#3a4a5c"  # one neutral ink for events: lanes, not colours, tell types apart
 DESIGNATION_QUESTION = "Who has taken the Taliban off its terrorist list, and when?"

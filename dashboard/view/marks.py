@@ -12,7 +12,7 @@ Undated rows ("recently") are reports too, but drawing them at an invented point
 date up: they are attached to the step's one dated mark when there is exactly one, and
 otherwise returned separately for a table under the chart.
 
-Nothing here draws or imports Streamlit; the figures live in ``dashboard.timeline_chart``.
+Nothing here draws or imports Streamlit; the figures live in ``dashboard.charts.swimlanes``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.frames import Record, records_of
-from dashboard.memo import IdentityMemo
+from dashboard.ingest.frames import Record, records_of
+from dashboard.view.memo import IdentityMemo
 
 # When several rows of a mark give its date with different bases, the strongest is drawn:
 # a date some source states outranks one inferred, which outranks one taken from outside.

@@ -21,12 +21,12 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import filters
-from dashboard.chart_spec import coverage_text
-from dashboard.dates import parse_date
-from dashboard.frames import record_list
-from dashboard.quotes import find_quote
-from dashboard.theme import ACTION_LABELS, MUTED_COLOR
+from dashboard.charts.spec import coverage_text
+from dashboard.charts.theme import ACTION_LABELS, MUTED_COLOR
+from dashboard.ingest.dates import parse_date
+from dashboard.ingest.frames import record_list
+from dashboard.ingest.quotes import find_quote
+from dashboard.view import filters
 
 FACT_TABLES: tuple[str, ...] = ("events", "designations", "estimates")
 ID_COLUMNS: dict[str, str] = {

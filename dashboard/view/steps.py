@@ -2,7 +2,7 @@
 
 Briefing audiences ask first who has taken the Taliban off its terrorist list, and when. The
 functions here answer from the filtered rows without drawing anything (the charts are in
-``dashboard.timeline``):
+``dashboard.charts.timeline``):
 - ``designations_in_view`` / ``events_in_view``: the rows the reader's filters leave;
 - ``designation_marks`` / ``event_marks``: reports of one step grouped (``timeline_marks``);
 - ``latest_steps`` and ``status_by_jurisdiction``: the latest step per jurisdiction, as a plain
@@ -27,19 +27,19 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import filters
-from dashboard.chart_spec import coverage_text
-from dashboard.filters import FilterState
-from dashboard.memo import IdentityMemo
-from dashboard.theme import ACTION_LABELS
-from dashboard.timeline_marks import (
+from dashboard.charts.spec import coverage_text
+from dashboard.charts.theme import ACTION_LABELS
+from dashboard.ingest.vocab import DESIGNATION_ACTIONS
+from dashboard.view import filters
+from dashboard.view.filters import FilterState
+from dashboard.view.marks import (
     ONGOING_ACTIONS,
     Mark,
     date_label,
     group_marks,
     month_label,
 )
-from dashboard.vocab import DESIGNATION_ACTIONS
+from dashboard.view.memo import IdentityMemo
 
 DESIGNATION_KEY: tuple[str, ...] = ("jurisdiction_id", "target_id", "action")
 EVENT_KEY: tuple[str, ...] = ("event_type", "title")

@@ -18,12 +18,12 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import filters as fl
-from dashboard.chart_spec import ChartSpec
-from dashboard.filters import FilterState
-from dashboard.loader import DataInvalid, Dataset, load_dataset
+from dashboard.charts.spec import ChartSpec
+from dashboard.ingest.loader import DataInvalid, Dataset, load_dataset
+from dashboard.view import filters as fl
+from dashboard.view.filters import FilterState
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 # ---- dataset -----------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ def built(builder: Callable[..., Any], ds: Dataset, state: FilterState, **option
 def clear_chart_cache() -> None:
     """For the benchmark: measure a first view, not a cached one (charts and the memos of
     frames and marks behind them; the loaded dataset and its filter choices stay)."""
-    from dashboard.memo import IdentityMemo
+    from dashboard.view.memo import IdentityMemo
 
     _cached_build.clear()
     IdentityMemo.clear_all()
@@ -376,7 +376,7 @@ def show_chart(spec: ChartSpec, key: str, *, selectable: bool = True) -> list[di
 
 
 def _stamp(source_ids: tuple[str, ...]) -> str:
-    from dashboard import catalog
+    from dashboard.charts import catalog
 
     state: FilterState = st.session_state.get(_FILTER_STATE, FilterState())
     return catalog.stamp(dataset(), state, source_ids)
@@ -384,23 +384,23 @@ def _stamp(source_ids: tuple[str, ...]) -> str:
 
 def chart_downloads(spec: ChartSpec, key: str) -> None:
     """PNG, SVG, offline HTML and the rows as CSV; each file is made only when clicked."""
-    from dashboard import export
+    from dashboard.export import chart_files
 
     stamp = _stamp(spec.source_ids)
-    figure = functools.cache(lambda: export.stamped_figure(spec, stamp))
+    figure = functools.cache(lambda: chart_files.stamped_figure(spec, stamp))
     makers = {
-        "png": ("PNG (slide, 2x)", lambda: export.to_png(figure())),
-        "svg": ("SVG", lambda: export.to_svg(figure())),
-        "html": ("Interactive HTML", lambda: export.to_html(figure(), spec.title)),
-        "csv": ("Rows as CSV", lambda: export.rows_csv(spec)),
+        "png": ("PNG (slide, 2x)", lambda: chart_files.to_png(figure())),
+        "svg": ("SVG", lambda: chart_files.to_svg(figure())),
+        "html": ("Interactive HTML", lambda: chart_files.to_html(figure(), spec.title)),
+        "csv": ("Rows as CSV", lambda: chart_files.rows_csv(spec)),
     }
     with st.container(horizontal=True, key=f"{key}_downloads"):
         for extension, (label, make) in makers.items():
             st.download_button(
                 label,
                 data=make,
-                file_name=export.file_name(spec.chart_id, extension),
-                mime=export.MIME_TYPES[extension],
+                file_name=chart_files.file_name(spec.chart_id, extension),
+                mime=chart_files.MIME_TYPES[extension],
                 key=f"{key}_download_{extension}",
                 icon=":material/download:",
                 on_click="ignore",
@@ -409,7 +409,8 @@ def chart_downloads(spec: ChartSpec, key: str) -> None:
 
 def briefing_pack_button(ds: Dataset, state: FilterState) -> None:
     """One click: a PowerPoint deck of every chart for the current filters (built on click)."""
-    from dashboard import briefing_pack, catalog, export
+    from dashboard.charts import catalog
+    from dashboard.export import briefing_pack, chart_files
 
     def make() -> bytes:
         specs = catalog.chart_specs(ds, state)
@@ -426,7 +427,7 @@ def briefing_pack_button(ds: Dataset, state: FilterState) -> None:
         "Briefing pack (.pptx)",
         data=make,
         file_name="briefing-pack.pptx",
-        mime=export.MIME_TYPES["pptx"],
+        mime=chart_files.MIME_TYPES["pptx"],
         key="briefing_pack",
         icon=":material/slideshow:",
         on_click="ignore",

@@ -1,8 +1,9 @@
 """One pandera schema per table: the checks that look at one cell at a time.
 
 Columns, required cells, vocabularies, number format and ranges are declared here, from
-``dashboard.vocab`` (the one place the contract lives in code). Rules that relate cells, rows or
-tables (references, dates and their basis, quotes, qualifiers) are in ``dashboard.validate``.
+``dashboard.ingest.vocab`` (the one place the contract lives in code). Rules that relate cells, rows
+or tables (references, dates and their basis, quotes, qualifiers) are in
+``dashboard.ingest.validate``.
 
 Every table is read as text, so each check gets strings; an empty string means "unknown" and is
 only an error where a column is required. Vocabulary and number checks skip empty cells so an
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 import pandas as pd
 import pandera.pandas as pa
 
-from dashboard import vocab
+from dashboard.ingest import vocab
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.memo import IdentityMemo
+from dashboard.view.memo import IdentityMemo
 
 
 @dataclass(frozen=True)

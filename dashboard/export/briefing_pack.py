@@ -16,8 +16,8 @@ import pandas as pd
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
-from dashboard import export
-from dashboard.chart_spec import ChartSpec, source_line
+from dashboard.charts.spec import ChartSpec, source_line
+from dashboard.export import chart_files
 
 SLIDE_W = Inches(13.333)
 SLIDE_H = Inches(7.5)
@@ -112,7 +112,7 @@ def build_pack(
     _title_slide(prs, [f"Filters: {filters_text}", coverage, f"Generated {made}"])
     all_ids: list[str] = []
     for spec in specs:
-        png = export.to_png(export.stamped_figure(spec, stamp_for(spec)))
+        png = chart_files.to_png(chart_files.stamped_figure(spec, stamp_for(spec)))
         _chart_slide(prs, spec, png, source_line(ds.sources, spec.source_ids, limit=12))
         all_ids.extend(spec.source_ids)
     _sources_slide(prs, _source_lines(ds.sources, list(dict.fromkeys(all_ids))))

@@ -11,16 +11,16 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from dashboard.chart_spec import ChartSpec, coverage_text
-from dashboard.filters import FilterState
+from dashboard.charts.spec import ChartSpec, coverage_text
+from dashboard.view.filters import FilterState
 
 # (module, function) in reading order; each returns a ChartSpec or a list of them.
 BUILDERS: tuple[tuple[str, str], ...] = (
-    ("dashboard.timeline", "build_designation_timeline"),
-    ("dashboard.timeline", "build_event_timeline"),
-    ("dashboard.map_figure", "build_province_map"),
-    ("dashboard.strength", "build_strength_charts"),
-    ("dashboard.strength", "build_capacity_chart"),
+    ("dashboard.charts.timeline", "build_designation_timeline"),
+    ("dashboard.charts.timeline", "build_event_timeline"),
+    ("dashboard.charts.province_map", "build_province_map"),
+    ("dashboard.charts.strength", "build_strength_charts"),
+    ("dashboard.charts.strength", "build_capacity_chart"),
 )
 
 

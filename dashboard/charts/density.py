@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figure_draft import FigureDraft, scatter
-from dashboard.frames import plotly_array
-from dashboard.theme import GRID_COLOR, MUTED_COLOR, base_layout
-from dashboard.timeline_chart import TITLE_GAP_PX, esc
+from dashboard.charts.figure_draft import FigureDraft, scatter
+from dashboard.charts.swimlanes import TITLE_GAP_PX, esc
+from dashboard.charts.theme import GRID_COLOR, MUTED_COLOR, base_layout
+from dashboard.ingest.frames import plotly_array
 
 DRAW_LIMIT = 600  # dated rows in view above which a timeline counts instead of drawing marks
 SERIES_SPREAD = 0.5  # share of a lane the series of one lane are spread over

@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.dates import parse_series
-from dashboard.validate import Report, run_validation
+from dashboard.ingest.dates import parse_series
+from dashboard.ingest.validate import Report, run_validation
 
 NAME_SEPARATOR = "; "
 

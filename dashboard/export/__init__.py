@@ -1,0 +1,1 @@
+"""Files that leave the dashboard: chart images and CSVs, the briefing pack, the command line."""
