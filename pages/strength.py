@@ -10,13 +10,16 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.charts import strength
+from dashboard.view import claims
+from dashboard.view.view import view_of
 
 ds = ui.dataset()
 state = ui.filters(ds)
 
 st.title("How big are the militant groups, and according to whom?")
-frame = strength.claims(ds, state)
-gaps = strength.disagreement(frame)
+view = view_of(ds, state)
+frame = claims.claims_in_view(view)
+gaps = claims.comparisons_in_view(view)
 for sentence in gaps["sentence"] if len(gaps) else []:
     st.markdown(f"**{ui.plain(sentence)}**")
 st.caption(
@@ -45,4 +48,4 @@ ui.show_chart(
 )
 
 st.subheader("All claims")
-ui.table(strength.claims_table(frame), complete_in="the strength charts' CSV downloads")
+ui.table(claims.claims_table(frame), complete_in="the strength charts' CSV downloads")

@@ -4,7 +4,7 @@ The answer in one sentence, then one swimlane per jurisdiction with every report
 delisting considered, delisted, ban suspended, relisted), a plain status table for readers who
 skip charts, the period the sources cover, and the key events around the delistings. Every mark
 leads to its rows: hover for sources and quotes, click for the records, or open the tables.
-Everything is computed in dashboard/timeline*.py; data text is shown as text, never as markup.
+Answers come from dashboard/view/steps.py; data text is shown as text, never as markup.
 """
 
 import streamlit as st
@@ -12,14 +12,16 @@ import streamlit as st
 from dashboard import ui
 from dashboard.charts import timeline
 from dashboard.view import steps as data
+from dashboard.view.view import view_of
 
 ds = ui.dataset()
 state = ui.filters(ds)
 
 st.title("Who has taken the Taliban off its terrorist list?")
-designations = data.designations_in_view(ds.designations, state)
+view = view_of(ds, state)
+designations = data.designation_steps(view)
 st.markdown(f"**{ui.plain(data.lede(designations))}**")
-st.caption(ui.plain(data.coverage(ds, state)))
+st.caption(ui.plain(data.coverage(view)))
 if not state.is_default():
     st.info(
         f"Filtered: {ui.plain(state.describe(ui.filter_labels(ds)))}", icon=":material/filter_alt:"
@@ -46,7 +48,7 @@ st.caption(
     "sources give for it. The last record is not today's status: see the coverage line."
 )
 st.dataframe(data.status_by_jurisdiction(designations), hide_index=True, width="stretch")
-st.markdown(ui.plain(data.coverage(ds, state)))
+st.markdown(ui.plain(data.coverage(view)))
 
 st.subheader("Key events")
 st.caption(
@@ -63,7 +65,7 @@ if not picked_events.empty:
 with st.expander(f"Records behind this chart ({len(events.rows)})"):
     ui.table(data.for_display(events.rows))
 
-undated_events = data.undated_events(data.events_in_view(ds.events, state))
+undated_events = data.undated_events(view.events)
 if not undated_events.empty:
     st.markdown("**Undated events** (reported without a date, so not drawn)")
     ui.table(undated_events)

@@ -10,7 +10,9 @@ import pytest
 
 from dashboard.charts import strength
 from dashboard.ingest.loader import Dataset, load_dataset
+from dashboard.view import claims
 from dashboard.view.filters import FilterState
+from dashboard.view.view import view_of
 
 ISIS_K = "strength-islamic-state-khorasan-province-isis-k"
 
@@ -112,7 +114,7 @@ def test_metrics_and_scopes_are_separate_labelled_panels(charts: dict) -> None:
 
 
 def test_the_ratio_is_at_least_3_8_and_names_both_claimants(ds: Dataset) -> None:
-    gaps = strength.disagreement(strength.claims(ds, FilterState()))
+    gaps = claims.comparisons_in_view(view_of(ds, FilterState()))
     isis = gaps[(gaps["metric"] == "fighters") & gaps["group"].str.contains("ISIS-K")]
     (row,) = isis.to_dict("records")
     assert row["ratio"] == pytest.approx(25000 / 6500)
@@ -122,7 +124,7 @@ def test_the_ratio_is_at_least_3_8_and_names_both_claimants(ds: Dataset) -> None
 
 
 def test_one_claimant_over_time_is_not_called_a_disagreement(ds: Dataset) -> None:
-    gaps = strength.disagreement(strength.claims(ds, FilterState()))
+    gaps = claims.comparisons_in_view(view_of(ds, FilterState()))
     (ja,) = gaps[gaps["group"] == "Jamaat Ansarullah"].to_dict("records")
     assert ja["claims agree"] == "one claimant at different dates"
     assert ja["high over low"] == "at least 2.0×"
@@ -151,7 +153,7 @@ def test_capacity_indicators_have_their_own_panels(ds: Dataset) -> None:
 
 
 def test_claims_table_keeps_the_number_as_stated_and_the_quote(ds: Dataset) -> None:
-    table = strength.claims_table(strength.claims(ds, FilterState()))
+    table = claims.claims_table(claims.claims_in_view(view_of(ds, FilterState())))
     serenko = table[table["record id"] == "isisk-fighters-serenko-2024"].iloc[0]
     assert serenko["number as stated"] == "more than 25,000"
     assert serenko["quote or our summary"] and serenko["evidence type"] == "seed quote"

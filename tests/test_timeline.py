@@ -24,7 +24,6 @@ from dashboard.ingest.loader import Dataset, load_dataset
 from dashboard.view.filters import FilterState
 from dashboard.view.steps import (
     designation_marks,
-    designations_in_view,
     headline,
     latest_steps,
     lede,
@@ -33,6 +32,7 @@ from dashboard.view.steps import (
     undated_designations,
     undated_events,
 )
+from dashboard.view.view import designations_in_view
 
 
 @cache

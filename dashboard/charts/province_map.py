@@ -13,6 +13,7 @@ the caption, not spread over provinces.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,6 @@ from dashboard.charts.theme import FONT_FAMILY, MUTED_COLOR, TEXT_COLOR, base_la
 from dashboard.view import filters
 from dashboard.view.filters import FilterState
 from dashboard.view.geo import NORTHERN_PROVINCES, join_provinces, load_geo, province_of
-from dashboard.view.memo import IdentityMemo
 
 TOPOJSON_DIR = REPO_ROOT / "static" / "topojson"
 TOPOJSON_URL = "/app/static/topojson/"  # where the app serves it (server.enableStaticServing)
@@ -417,14 +417,9 @@ class BaseLayers:
     province_label_points: list[tuple[float, float]]
 
 
-_BASE_LAYERS = IdentityMemo(1, per_dataset=True)
-
-
+@functools.lru_cache(maxsize=4)
 def _base_layers(ds: Any) -> BaseLayers:
-    return _BASE_LAYERS.get(ds, lambda: _make_base_layers(ds))
-
-
-def _make_base_layers(ds: Any) -> BaseLayers:
+    """Boundaries, outlines and label points: once per loaded dataset (hashed by identity)."""
     geo = load_geo()
     provinces = join_provinces(ds.places, geo.provinces)
     northern = provinces[provinces["place_id"].isin(NORTHERN_PROVINCES)]

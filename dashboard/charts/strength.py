@@ -22,42 +22,20 @@ import plotly.graph_objects as go
 
 from dashboard.charts.figure_draft import FigureDraft, bar, scatter
 from dashboard.charts.spec import ChartSpec, source_line
-from dashboard.charts.theme import AFFILIATION_LABELS, GRID_COLOR, MUTED_COLOR, affiliation_color
+from dashboard.charts.theme import GRID_COLOR, MUTED_COLOR, affiliation_color
 from dashboard.charts.theme import base_layout as themed
 from dashboard.ingest.frames import plotly_array
 from dashboard.view import filters
+from dashboard.view.claims import claims_in_view, comparisons_in_view, stated_level
 from dashboard.view.filters import FilterState
-from dashboard.view.memo import IdentityMemo
+from dashboard.view.view import view_of
 
-METRIC_LABELS = {
-    "fighters": "fighters",
-    "militants": "militants",
-    "organizations": "organisations",
-    "madrassas": "madrassas",
-    "madrassa_students": "madrassa students",
-    "budget_share_pct": "share of the state budget (%)",
-}
 OPEN_STRETCH = 1.9  # how far an open-ended arrow reaches beyond its bound (a factor)
 # A chart of more claims than these would bury its marks under labels, and send megabytes of
 # quotes to the browser: past LABEL_LIMIT claims the marks go unlabelled (the hover names each),
 # past QUOTE_LIMIT the hover leaves the quote to the records table under the chart.
 LABEL_LIMIT = 60
 QUOTE_LIMIT = 400
-APPROX_TOLERANCE = 0.1  # "around 6,500" is read as 6,500 ± 10% when comparing claims
-TABLE_COLUMNS = {
-    "claimant_name": "claimant",
-    "affiliation": "affiliation",
-    "subject_name": "group",
-    "metric_label": "metric",
-    "scope": "scope",
-    "value_text": "number as stated",
-    "as_of": "as of",
-    "as_of_basis": "as-of basis",
-    "source_label": "source",
-    "evidence_type": "evidence type",
-    "quote_or_summary": "quote or our summary",
-    "estimate_id": "record id",
-}
 
 
 def _esc(text: object) -> str:
@@ -68,133 +46,6 @@ def _esc(text: object) -> str:
 
 def _wrap(text: object, width: int = 80) -> str:
     return "<br>".join(_esc(line) for line in textwrap.wrap(str(text or ""), width)) or ""
-
-
-# The page and its chart builders ask for the same claims and the same disagreement table:
-# one object per estimates table, filters and category (do not modify what they return).
-_CLAIMS = IdentityMemo(8)
-_DISAGREEMENT = IdentityMemo(8)
-
-
-def claims(ds: Any, state: FilterState, category: str = "strength") -> pd.DataFrame:
-    """Filtered estimates of one category, with the columns charts and tables need."""
-    return _CLAIMS.get(ds.estimates, lambda: _claims(ds, state, category), (state, category))
-
-
-def _claims(ds: Any, state: FilterState, category: str) -> pd.DataFrame:
-    frame = filters.apply(ds.estimates, state, filters.ESTIMATE_COLUMNS)
-    frame = frame[frame["category"] == category].copy()
-    # column-wise throughout: at the benchmark's 1000x scale these are 25,000 rows
-    if category == "strength":  # a country as subject means every group counted together
-        frame["subject_name"] = frame["subject_name"].where(
-            frame["subject_id"].ne("afghanistan"), "All groups in Afghanistan"
-        )
-    metrics = frame["metric"].astype(str)
-    frame["metric_label"] = metrics.map(
-        {m: METRIC_LABELS.get(m, m.replace("_", " ")) for m in metrics.unique()}
-    )
-    kinds = frame["claimant_affiliation_type"].fillna("").astype(str)
-    frame["affiliation"] = kinds.map({a: AFFILIATION_LABELS.get(a, a) for a in kinds.unique()})
-    frame["evidence_type"] = (
-        frame["source_kind"].eq("seed").map({True: "seed quote", False: "external summary"})
-    )
-    quote = frame["quote"].fillna("").astype(str)
-    frame["quote_or_summary"] = quote.where(quote != "", frame["evidence"].fillna("").astype(str))
-    # What the words allow: "more than 25,000" is [25,000, inf), "up to 400,000" is
-    # [0, 400,000], "around 6,500" is 6,500 +- APPROX_TOLERANCE.
-    low, high = frame["value_low"].astype(float), frame["value_high"].astype(float)
-    qualifier = frame["qualifier"]
-    frame["low_bound"] = np.select(
-        [qualifier.eq("up_to"), qualifier.eq("approximately")],
-        [0.0, low * (1 - APPROX_TOLERANCE)],
-        default=low,
-    )
-    frame["high_bound"] = np.select(
-        [qualifier.eq("more_than"), qualifier.eq("approximately")],
-        [math.inf, high * (1 + APPROX_TOLERANCE)],
-        default=high,
-    )
-    return frame
-
-
-def _stated_level(frame: pd.DataFrame) -> pd.Series:
-    """The number a claim states: its low value, or its high one for "up to"."""
-    return frame["value_low"].fillna(frame["value_high"])
-
-
-def _short_number(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def disagreement(frame: pd.DataFrame) -> pd.DataFrame:
-    """``_disagreement(frame)``, worked out once per claims frame (see ``claims``)."""
-    return _DISAGREEMENT.get(frame, lambda: _disagreement(frame))
-
-
-def _disagreement(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per group, metric and scope: the highest claim over the lowest, who made each, agreement.
-
-    The ratio is conservative: the highest claim's lower bound over the lowest claim's upper
-    bound ("at least" when the high claim is open-ended or the words are approximate).
-    """
-    rows = []
-    for (subject, metric, scope), group in frame.groupby(
-        ["subject_name", "metric_label", "scope"], sort=True
-    ):
-        if len(group) < 2:
-            continue
-        stated = group.assign(level=_stated_level(group))
-        high = stated.loc[stated["level"].idxmax()]
-        low = stated.loc[stated["level"].idxmin()]
-        low_top = low["value_high"] if not pd.isna(low["value_high"]) else low["value_low"]
-        high_bottom = high["value_low"] if not pd.isna(high["value_low"]) else 0
-        ratio = high_bottom / low_top if low_top else math.nan
-        # the ratio of lower to upper bounds is a floor unless both numbers are single figures
-        open_ended = bool(
-            {high["qualifier"], low["qualifier"]}
-            & {"more_than", "up_to", "order_of_magnitude", "range"}
-        )
-        overlap = max(group["low_bound"]) <= min(group["high_bound"])
-        one_claimant = group["claimant_id"].nunique() == 1
-        factor = f"{math.floor(ratio * 10) / 10:.1f}×" if not math.isnan(ratio) else "n/a"
-        ratio_text = (
-            (f"at least {factor}" if open_ended else f"about {factor}") if ratio >= 1 else factor
-        )
-        rows.append(
-            {
-                "group": subject,
-                "metric": metric,
-                "scope": scope,
-                "claims": len(group),
-                "highest": f"{high['value_text']} ({high['claimant_name']}, {high['as_of']})",
-                "lowest": f"{low['value_text']} ({low['claimant_name']}, {low['as_of']})",
-                "ratio": ratio,
-                "high over low": ratio_text,
-                "claims agree": (
-                    "one claimant at different dates"
-                    if one_claimant
-                    else "yes (ranges overlap)"
-                    if overlap
-                    else "no"
-                ),
-                "sentence": (
-                    f"{subject} {metric} ({scope}): "
-                    + (
-                        f"{high['claimant_name']} gives {low['value_text']} ({low['as_of']}) "
-                        f"and {high['value_text']} ({high['as_of']}), {ratio_text}"
-                        if one_claimant
-                        else f"{high['claimant_name']}'s {high['value_text']} against "
-                        f"{low['claimant_name']}'s {low['value_text']} is {ratio_text}"
-                        + ("; the claims overlap" if overlap else "; the claims do not agree")
-                    )
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def claims_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
 
 
 HOVER_COLUMNS = (
@@ -558,8 +409,9 @@ def _crowded_note(claims: int) -> str:
 
 def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -> list[ChartSpec]:
     """One chart per group (ISIS-K, Jamaat Ansarullah, all groups), panels by metric and scope."""
-    frame = claims(ds, state)
-    gaps = disagreement(frame)
+    view = view_of(ds, state)
+    frame = claims_in_view(view)
+    gaps = comparisons_in_view(view)
     subtitle = _esc(state.describe(filters.filter_options(ds).labels()))
     specs = []
     order = frame.groupby("subject_name")["estimate_id"].count().sort_values(ascending=False)
@@ -609,7 +461,7 @@ def _colour_codes(kinds: pd.Series) -> dict[str, Any]:
 
 def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
     """Capacity indicators that are not fighters, each in its own small panel with its unit."""
-    frame = claims(ds, state, "capacity")
+    frame = claims_in_view(view_of(ds, state), "capacity")
     metrics = list(dict.fromkeys(frame["metric_label"])) or ["no indicator"]
     fig = FigureDraft.grid(
         1,
@@ -621,7 +473,7 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
         rows = frame[frame["metric_label"] == metric]
         # one bar trace per panel and a mark trace per symbol, each claim a point in them;
         # colours by code on a stepped scale (Plotly checks a list of colours point by point)
-        value = _stated_level(rows)
+        value = stated_level(rows)
         colours = _colour_codes(rows["claimant_affiliation_type"])
         symbols = rows["qualifier"].map({"more_than": "triangle-up", "up_to": "triangle-down"})
         symbols = symbols.fillna("circle")

@@ -50,19 +50,20 @@ from dashboard.view.marks import Mark, date_note
 from dashboard.view.steps import (
     BASIS_SHORT,
     REPORTED_LATER,
+    Designations,
     counted,
-    designation_marks,
     designation_records,
-    designations_in_view,
+    designation_steps,
     event_marks,
     event_records,
-    events_in_view,
     evidence_text,
     headline,
     is_seed,
     row_date,
+    steps_of,
     text_of,
 )
+from dashboard.view.view import view_of
 
 EVENT_COLOR = "#3a4a5c"  # one neutral ink for events: lanes, not colours, tell types apart
 DESIGNATION_QUESTION = "Who has taken the Taliban off its terrorist list, and when?"
@@ -238,7 +239,7 @@ def _empty_note(fig: go.Figure, text: str) -> None:
 
 # ---- figures -------------------------------------------------------------------------------------
 def designation_timeline_figure(
-    designations: pd.DataFrame,
+    designations: Designations,
     *,
     title: str = DESIGNATION_QUESTION,
     subtitle: str = "",
@@ -249,6 +250,8 @@ def designation_timeline_figure(
     ``subtitle`` and ``source_text`` are shown as given (Plotly reads them as HTML): escape
     data text before passing it.
     """
+    steps = steps_of(designations)
+    designations = steps.rows
     lanes = jurisdiction_lanes(designations)
     if too_many_to_draw(int(designations["date_start"].notna().sum())):
         order = [lane for lane, _ in lanes]
@@ -265,7 +268,7 @@ def designation_timeline_figure(
             subtitle=subtitle,
             source_text=source_text,
         )
-    marks, undated = designation_marks(designations)
+    marks, undated = steps.marks
     notes = {}
     for lane, _ in lanes:
         loose = int(undated["jurisdiction_id"].eq(lane).sum()) if not undated.empty else 0
@@ -369,16 +372,17 @@ def _source_text(ds: Any, source_ids: Sequence[str]) -> str:
 
 def build_designation_timeline(ds: Any, state: FilterState) -> ChartSpec:
     """The swimlane chart of designation steps, titled with its finding, and its rows."""
-    rows = designations_in_view(ds.designations, state)
+    steps = designation_steps(view_of(ds, state))
+    rows = steps.rows
     source_ids = tuple(dict.fromkeys(rows["source_id"].astype(str).tolist()))
-    title = headline(rows)
+    title = headline(steps)
     fig = designation_timeline_figure(
-        rows,
+        steps,
         title=title,
         subtitle=_subtitle(ds, state),
         source_text=_source_text(ds, source_ids),
     )
-    marks, undated = designation_marks(rows)
+    marks, undated = steps.marks
     dated = int(rows["date_start"].notna().sum())
     if too_many_to_draw(dated):
         caption = _counted_caption(dated, "step of a jurisdiction")
@@ -404,14 +408,14 @@ def build_designation_timeline(ds: Any, state: FilterState) -> ChartSpec:
         title=title,
         caption=caption,
         figure=fig,
-        rows=designation_records(rows),
+        rows=designation_records(steps),
         source_ids=source_ids,
     )
 
 
 def build_event_timeline(ds: Any, state: FilterState) -> ChartSpec:
     """The key-events chart (dated events by type), with every event row behind it."""
-    rows = events_in_view(ds.events, state)
+    rows = view_of(ds, state).events
     dated = rows[rows["date_start"].notna()]
     source_ids = tuple(dict.fromkeys(dated["source_id"].astype(str).tolist()))
     fig = event_timeline_figure(

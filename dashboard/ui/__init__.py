@@ -331,10 +331,10 @@ def built(builder: Callable[..., Any], ds: Dataset, state: FilterState, **option
 def clear_chart_cache() -> None:
     """For the benchmark: measure a first view, not a cached one (charts and the memos of
     frames and marks behind them; the loaded dataset and its filter choices stay)."""
-    from dashboard.view.memo import IdentityMemo
+    from dashboard.view.view import view_of
 
     _cached_build.clear()
-    IdentityMemo.clear_all()
+    view_of.cache_clear()
 
 
 def show_chart(spec: ChartSpec, key: str, *, selectable: bool = True) -> list[dict]:

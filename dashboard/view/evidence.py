@@ -27,6 +27,7 @@ from dashboard.ingest.dates import parse_date
 from dashboard.ingest.frames import record_list
 from dashboard.ingest.quotes import find_quote
 from dashboard.view import filters
+from dashboard.view.view import view_of
 
 FACT_TABLES: tuple[str, ...] = ("events", "designations", "estimates")
 ID_COLUMNS: dict[str, str] = {
@@ -367,15 +368,6 @@ class SourceView:
         return f'<ul class="source-evidence" style="font-size:0.9rem">{items}</ul>'
 
 
-def filtered_tables(ds: Any, state: filters.FilterState) -> dict[str, pd.DataFrame]:
-    """The three fact tables as the reader's filters leave them."""
-    return {
-        "events": filters.apply(ds.events, state, filters.EVENT_COLUMNS),
-        "designations": filters.apply(ds.designations, state, filters.DESIGNATION_COLUMNS),
-        "estimates": filters.apply(ds.estimates, state, filters.ESTIMATE_COLUMNS),
-    }
-
-
 def record_counts(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Records per source and table (sources as index, one column per fact table)."""
     counts = {
@@ -395,12 +387,13 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
     A seed's highlights are the quotes of the records the filters keep, so the marks always
     match what the other pages are showing; the count of hidden records says what is missing.
     """
-    sources = filters.apply_sources(ds.sources, state)
+    view = view_of(ds, state)
+    sources = view.sources
     order = sources.assign(
         _external=sources["kind"].ne("seed"),
         _published=pd.to_datetime(sources["published_start"]),
     ).sort_values(["_external", "_published", "source_id"], na_position="last")
-    shown_tables = filtered_tables(ds, state)
+    shown_tables = view.tables
     all_counts = record_counts({t: getattr(ds, t) for t in FACT_TABLES})
     shown_counts = record_counts(shown_tables)
     quotes = _quotes_by_source(shown_tables)

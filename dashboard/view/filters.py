@@ -8,6 +8,7 @@ trip through the URL is testable as plain data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,7 +17,6 @@ import pandas as pd
 
 from dashboard.ingest.dates import parse_date
 from dashboard.ingest.vocab import EVENT_TYPES
-from dashboard.view.memo import IdentityMemo
 
 LIST_SEPARATOR = ","
 
@@ -351,15 +351,14 @@ def event_type_label(event_type: str) -> str:
     return event_type.replace("_", " ").capitalize()
 
 
-_OPTIONS = IdentityMemo(1, per_dataset=True)
-
-
+@functools.lru_cache(maxsize=4)
 def filter_options(ds: Any) -> FilterOptions:
     """What each filter can hold, from a loaded dataset (see ``dashboard.loader.Dataset``).
 
-    Worked out once per dataset object: every page and chart subtitle asks for it.
+    Worked out once per dataset object (hashed by identity): every page and chart subtitle
+    asks for it.
     """
-    return _OPTIONS.get(ds, lambda: _filter_options(ds))
+    return _filter_options(ds)
 
 
 def _filter_options(ds: Any) -> FilterOptions:

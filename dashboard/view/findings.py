@@ -24,7 +24,8 @@ from dashboard.charts.spec import coverage_text
 from dashboard.ingest.dates import parse_date
 from dashboard.ingest.frames import record_list
 from dashboard.view import filters
-from dashboard.view.evidence import FACT_TABLES, filtered_tables, format_date
+from dashboard.view.evidence import FACT_TABLES, format_date
+from dashboard.view.view import view_of
 
 # Northern Afghan provinces on the border with Tajikistan, Uzbekistan or Turkmenistan
 # (the Panj/Amu Darya line and the Turkmen land border), west to east.
@@ -498,8 +499,9 @@ def coverage_finding(
 
 # ---- all four ------------------------------------------------------------------------------------
 def headline_findings(ds: Any, state: filters.FilterState) -> list[Finding]:
-    """The overview's cards, in reading order, from the data the filters leave."""
-    tables = filtered_tables(ds, state)
+    """The overview's cards, in reading order, from the view the detail pages show."""
+    view = view_of(ds, state)
+    tables = view.tables
     labels = _source_labels(ds.sources)
     return [
         delisting_finding(tables["designations"], labels),

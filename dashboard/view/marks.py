@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 
 from dashboard.ingest.frames import Record, records_of
-from dashboard.view.memo import IdentityMemo
 
 # When several rows of a mark give its date with different bases, the strongest is drawn:
 # a date some source states outranks one inferred, which outranks one taken from outside.
@@ -60,13 +59,17 @@ class Mark:
     end: pd.Timestamp
     precision: str  # "year" | "month" | "day"
     basis: str  # the drawn date's basis: "stated" | "inferred" | "external"
-    frame: pd.DataFrame = field(repr=False)
+    table: RowTable = field(repr=False)
     index: tuple[Any, ...] = ()  # labels in ``frame`` of the dated rows merged into the mark
     undated_index: tuple[Any, ...] = ()  # undated reports of the same step attached to it
     source_ids: tuple[str, ...] = ()  # the sources of all of them, in row order
     step: _Step | None = field(default=None, repr=False)  # all the marks of the same step
     ambiguous: bool = False  # an imprecise date compatible with several of the step's dates
     ongoing: bool = False  # a state of affairs (see ONGOING_ACTIONS): several dates agree
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.table.frame
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -97,12 +100,12 @@ class Mark:
 
     @functools.cached_property
     def records(self) -> tuple[Record, ...]:
-        table = frame_records(self.frame)
+        table = self.table.records
         return tuple(table[label] for label in self.index)
 
     @functools.cached_property
     def undated_records(self) -> tuple[Record, ...]:
-        table = frame_records(self.frame)
+        table = self.table.records
         return tuple(table[label] for label in self.undated_index)
 
     @property
@@ -136,12 +139,16 @@ class Mark:
         return not self.ongoing and any(r.disjoint for r in self.rivals)
 
 
-_RECORDS = IdentityMemo(8)
+@dataclass(frozen=True, eq=False)
+class RowTable:
+    """The table a set of marks came from, shared by all of them: its rows are read as records
+    once, when a hover first needs them, for every mark at once."""
 
+    frame: pd.DataFrame
 
-def frame_records(frame: pd.DataFrame) -> dict[Any, Record]:
-    """Every row of ``frame`` as a record, made once per frame for all its marks."""
-    return _RECORDS.get(frame, lambda: records_of(frame))
+    @functools.cached_property
+    def records(self) -> dict[Any, Record]:
+        return records_of(self.frame)
 
 
 def date_label(start: object, end: object, precision: str) -> str:
@@ -207,6 +214,7 @@ def group_marks(
         if "source_id" in frame.columns
         else [""] * len(frame)
     )
+    table = RowTable(frame)
     groups: dict[tuple[str, ...], list[int]] = {}
     keys = zip(*(frame[k].astype(str).tolist() for k in key), strict=True)
     for position, group_key in enumerate(keys):
@@ -234,7 +242,7 @@ def group_marks(
                     basis=_strongest_basis(
                         [bases[i] for i in cluster.members if (starts[i], ends[i]) == span]
                     ),
-                    frame=frame,
+                    table=table,
                     index=tuple(labels[i] for i in cluster.members),
                     undated_index=tuple(labels[i] for i in extra),
                     source_ids=tuple(dict.fromkeys(sources[i] for i in cluster.members + extra)),

@@ -1,21 +1,16 @@
 """The rows behind the timeline page, grouped into steps: status table, records, lede.
 
 Briefing audiences ask first who has taken the Taliban off its terrorist list, and when. The
-functions here answer from the filtered rows without drawing anything (the charts are in
-``dashboard.charts.timeline``):
-- ``designations_in_view`` / ``events_in_view``: the rows the reader's filters leave;
-- ``designation_marks`` / ``event_marks``: reports of one step grouped (``timeline_marks``);
+functions here answer from the rows in view (``dashboard.view.view``) without drawing anything
+(the charts are in ``dashboard.charts.timeline``):
+- ``designation_steps(view)``: the view's designation rows with their marks, worked out once;
+- ``designation_marks`` / ``event_marks``: reports of one step grouped (``dashboard.view.marks``);
 - ``latest_steps`` and ``status_by_jurisdiction``: the latest step per jurisdiction, as a plain
   table for readers who skip charts;
 - ``designation_records`` / ``event_records``: every row with its source and quote or summary;
 - ``lede`` and ``headline``: the answer in a sentence, and in a chart title.
 
-Known-as-of: a step's rows normally count from their source's publication (filters.apply).
-A listing dated before the chosen day is kept even when our only sources for it were published
-later, and flagged as such: the 2003-2006 listings were public legal acts long before the
-2023-2025 articles that recount them, and dropping them would tell a reader of a 2023 briefing
-that the Taliban were on nobody's list. Every other step (delistings, suspensions) counts only
-from its source's publication, so a past briefing never "knows" news that broke after it.
+Which rows are in view, the known-as-of rule included, is decided by the view alone.
 """
 
 from __future__ import annotations
@@ -31,7 +26,6 @@ from dashboard.charts.spec import coverage_text
 from dashboard.charts.theme import ACTION_LABELS
 from dashboard.ingest.vocab import DESIGNATION_ACTIONS
 from dashboard.view import filters
-from dashboard.view.filters import FilterState
 from dashboard.view.marks import (
     ONGOING_ACTIONS,
     Mark,
@@ -39,11 +33,10 @@ from dashboard.view.marks import (
     group_marks,
     month_label,
 )
-from dashboard.view.memo import IdentityMemo
+from dashboard.view.view import REPORTED_LATER, VIEW_CACHE_SIZE, View
 
 DESIGNATION_KEY: tuple[str, ...] = ("jurisdiction_id", "target_id", "action")
 EVENT_KEY: tuple[str, ...] = ("event_type", "title")
-REPORTED_LATER = "reported_after_known_as_of"
 EVIDENCE_LABELS: dict[str, str] = {"seed": "Seed quote", "external": "External summary"}
 BASIS_SHORT: dict[str, str] = {
     "stated": "stated in the source",
@@ -52,75 +45,55 @@ BASIS_SHORT: dict[str, str] = {
 }
 
 
-# ---- rows in view --------------------------------------------------------------------------------
-# The page, its charts, lede and tables each ask for the rows in view: one frame object per table
-# and filters, so the marks memo below (keyed by that object) groups them once per view.
-_IN_VIEW = IdentityMemo(8)
-
-
-def designations_in_view(designations: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """Designation rows the filters leave, plus earlier listings known as public record.
-
-    Adds a boolean column ``reported_after_known_as_of``: the row's source was published after
-    the known-as-of date (only listings dated before it are kept that way; see the module doc).
-    The same object for the same table and filters (do not modify it).
-    """
-    return _IN_VIEW.get(
-        designations, lambda: _designations_in_view(designations, state), ("d", state)
-    )
-
-
-def _designations_in_view(designations: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    shown = filters.apply(designations, state, filters.DESIGNATION_COLUMNS)
-    shown = shown.assign(**{REPORTED_LATER: False})
-    if state.known_as_of is None or designations.empty:
-        return shown
-    unbounded = filters.apply(
-        designations, state.with_(known_as_of=None), filters.DESIGNATION_COLUMNS
-    )
-    day = pd.Timestamp(state.known_as_of)
-    earlier = unbounded[
-        unbounded["action"].eq("listed")
-        & unbounded["date_end"].notna()
-        & (pd.to_datetime(unbounded["date_end"]) < day)
-        & ~unbounded.index.isin(shown.index)
-    ]
-    if earlier.empty:
-        return shown
-    return pd.concat([shown, earlier.assign(**{REPORTED_LATER: True})]).sort_index()
-
-
-def events_in_view(events: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """Event rows the filters leave; the same object for the same table and filters."""
-    return _IN_VIEW.get(
-        events, lambda: filters.apply(events, state, filters.EVENT_COLUMNS), ("e", state)
-    )
-
-
 # ---- marks ---------------------------------------------------------------------------------------
-# A page asks for the same marks several times (figure, headline, status table, undated rows),
-# sometimes through frames filtered separately: the latest four frames of each kind are kept
-# (one was not enough: a page alternating between two frames regrouped them every time).
-_DESIGNATION_MARKS = IdentityMemo(4)
-_EVENT_MARKS = IdentityMemo(4)
+@dataclass(frozen=True, eq=False)
+class DesignationSteps:
+    """Designation rows with their marks and latest steps, each worked out when first asked.
+
+    The figure, headline, lede, status table and undated rows all ask for the same marks: the
+    view keeps one ``DesignationSteps`` (``View.designation_steps``) so they are grouped once.
+    Functions below take it, or a plain frame for a one-off answer (tests, hand-built rows).
+    """
+
+    rows: pd.DataFrame
+
+    @functools.cached_property
+    def marks(self) -> tuple[list[Mark], pd.DataFrame]:
+        """One mark per step and compatible date; undated reports that fit no single mark."""
+        return group_marks(
+            self.rows,
+            DESIGNATION_KEY,
+            "jurisdiction_id",
+            ongoing=lambda key: key[-1] in ONGOING_ACTIONS,
+        )
+
+    @functools.cached_property
+    def latest(self) -> list[Status]:
+        return _latest_steps(self)
 
 
-def designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
+Designations = pd.DataFrame | DesignationSteps
+
+
+@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
+def designation_steps(view: View) -> DesignationSteps:
+    """The view's designation rows as steps: one grouping for every answer a page gives."""
+    return DesignationSteps(view.designations)
+
+
+def steps_of(designations: Designations) -> DesignationSteps:
+    if isinstance(designations, DesignationSteps):
+        return designations
+    return DesignationSteps(designations)
+
+
+def designation_marks(designations: Designations) -> tuple[list[Mark], pd.DataFrame]:
     """One mark per step and compatible date; undated reports that fit no single mark."""
-    return _DESIGNATION_MARKS.get(designations, lambda: _designation_marks(designations))
-
-
-def _designation_marks(designations: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
-    return group_marks(
-        designations,
-        DESIGNATION_KEY,
-        "jurisdiction_id",
-        ongoing=lambda key: key[-1] in ONGOING_ACTIONS,
-    )
+    return steps_of(designations).marks
 
 
 def event_marks(events: pd.DataFrame) -> tuple[list[Mark], pd.DataFrame]:
-    return _EVENT_MARKS.get(events, lambda: group_marks(events, EVENT_KEY, "event_type"))
+    return group_marks(events, EVENT_KEY, "event_type")
 
 
 def text_of(value: object) -> str:
@@ -184,23 +157,20 @@ class Status:
         return any(m.disputed for m in self.marks)
 
 
-_LATEST = IdentityMemo(4)
+def latest_steps(designations: Designations) -> list[Status]:
+    """Per jurisdiction and target: the step with the latest dated mark."""
+    return steps_of(designations).latest
 
 
-def latest_steps(designations: pd.DataFrame) -> list[Status]:
-    """Per jurisdiction and target: the step with the latest dated mark (worked out once per
-    frame: the lede, the chart title and the status table all ask)."""
-    return _LATEST.get(designations, lambda: _latest_steps(designations))
-
-
-def _latest_steps(designations: pd.DataFrame) -> list[Status]:
+def _latest_steps(steps: DesignationSteps) -> list[Status]:
     """Per jurisdiction and target: the step with the latest dated mark.
 
     "Latest" compares the end of each mark's date span. The step's marks are the run of marks
     of that action at the end of the sequence (two rival dates of one delisting both belong to
     it). A jurisdiction with only undated reports gets its most advanced undated step.
     """
-    marks, undated = designation_marks(designations)
+    marks, undated = steps.marks
+    designations = steps.rows
     out: list[Status] = []
     for (jurisdiction_id, target_id), rows in designations.groupby(
         ["jurisdiction_id", "target_id"], sort=False
@@ -282,7 +252,7 @@ def _evidence_summary(records: pd.DataFrame) -> str:
     return ", ".join(parts)
 
 
-def status_by_jurisdiction(designations: pd.DataFrame) -> pd.DataFrame:
+def status_by_jurisdiction(designations: Designations) -> pd.DataFrame:
     """One plain row per jurisdiction (and group): latest step, its date and basis, sources."""
     rows = []
     for status in latest_steps(designations):
@@ -336,9 +306,11 @@ def _drawn_as(marks: Sequence[Mark], frame: pd.DataFrame) -> pd.Series:
     return pd.Series(frame.index.map(out.get), index=frame.index, dtype=object)
 
 
-def designation_records(designations: pd.DataFrame) -> pd.DataFrame:
+def designation_records(designations: Designations) -> pd.DataFrame:
     """Every row behind the chart: step, date as stated, source, quote or summary, and mark."""
-    marks, _ = designation_marks(designations)
+    steps = steps_of(designations)
+    marks, _ = steps.marks
+    designations = steps.rows
     drawn = _drawn_as(marks, designations)
     actions = designations["action"].astype(str)
     date = _texts(designations, "date")
@@ -408,7 +380,7 @@ def for_display(records: pd.DataFrame) -> pd.DataFrame:
     return shown[keep].rename(columns=names)
 
 
-def undated_designations(designations: pd.DataFrame) -> pd.DataFrame:
+def undated_designations(designations: Designations) -> pd.DataFrame:
     """Undated reports not drawn because their step has several (or no) dated marks."""
     _, undated = designation_marks(designations)
     return for_display(designation_records(undated)) if not undated.empty else pd.DataFrame()
@@ -512,7 +484,7 @@ def _clauses(statuses: Sequence[Status], *, dated: bool) -> list[str]:
     return clauses
 
 
-def lede(designations: pd.DataFrame) -> str:
+def lede(designations: Designations) -> str:
     """The page's answer, from the rows in view: who did what to which group, and when."""
     statuses = latest_steps(designations)
     if not statuses:
@@ -526,7 +498,7 @@ def lede(designations: pd.DataFrame) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def headline(designations: pd.DataFrame) -> str:
+def headline(designations: Designations) -> str:
     """A chart title that states the finding ("Kazakhstan and Kyrgyzstan delisted ...")."""
     statuses = latest_steps(designations)
     if not statuses:
@@ -535,12 +507,11 @@ def headline(designations: pd.DataFrame) -> str:
     return text[0].upper() + text[1:]
 
 
-def coverage(ds: Any, state: FilterState) -> str:
+def coverage(view: View) -> str:
     """Which period the sources in view were published in (designations and events)."""
-    designations = designations_in_view(ds.designations, state)
-    events = events_in_view(ds.events, state)
+    designations, events = view.designations, view.events
     ids = list(dict.fromkeys([*designations["source_id"].unique(), *events["source_id"].unique()]))
-    return coverage_text(ds.sources, ids, state.known_as_of)
+    return coverage_text(view.dataset.sources, ids, view.state.known_as_of)
 
 
 def selected_records(records: pd.DataFrame, points: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
