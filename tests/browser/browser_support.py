@@ -229,6 +229,29 @@ def download_all(
     return files
 
 
+def download_one_per_format(reader: Reader, out: Path) -> dict[str, Path]:
+    """The first download button of each format in the page's main area (PNG, SVG, HTML, CSV),
+    clicked and checked; returns the files by format. Every button of every page is built by
+    one function (``ui.chart_downloads``), whose files the unit tests check one by one."""
+    buttons = reader.page.get_by_test_id("stMain").get_by_test_id("stDownloadButton")
+    labels = buttons.all_inner_texts()
+    files: dict[str, Path] = {}
+    for kind in ("PNG", "SVG", "HTML", "CSV"):
+        index = next((i for i, label in enumerate(labels) if kind in label), None)
+        assert index is not None, f"no {kind} download button among {labels}"
+        with reader.page.expect_download(timeout=60_000) as info:
+            buttons.nth(index).locator("button").click()
+        download = info.value
+        assert download.failure() is None, download.failure()
+        path = out / download.suggested_filename
+        download.save_as(path)
+        problem = file_problem(path.name, path.read_bytes())
+        assert problem is None, f"{path.name} from {labels[index]!r}: {problem}"
+        files[kind] = path
+    assert reader.page.locator(APP_IDLE).count() == 1, "a download started a rerun"
+    return files
+
+
 def download_pack(reader: Reader, out: Path) -> Path:
     """The briefing pack from the sidebar's Export section, checked as an archive."""
     buttons = (

@@ -1,28 +1,29 @@
-"""Bad input in a real browser: broken data, junk links and hostile text.
+"""Bad input in a real browser: broken data and hostile text, one page each.
 
-- A corrupted data directory: every page shows the validator's report (file:row:column lines)
-  instead of a traceback.
-- Junk URL parameters: named in one notice, dropped from the address bar, the page still renders.
+- A corrupted data directory: the page shows the validator's report (file:row:column lines)
+  instead of a traceback (every corruption on every page: tests/test_page_bad_data.py).
 - A quote containing ``<script>`` and other HTML (valid: the seed document contains it too): it
-  shows as text on every page and in every export, never as markup, and no script runs.
+  shows as text on the page and in every export, never as markup, and no script runs. Junk URL
+  parameters are tested in AppTest (tests/test_deeplink.py).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from browser_support import PAGES, Reader, download_all, download_pack, page_id
+from browser_support import PAGES, Reader, download_all, download_pack
 
-from bench.harness import REPO_ROOT, AppPage, StreamlitServer
+from bench.harness import REPO_ROOT, StreamlitServer
 from dashboard.ingest.validate import validate_dataset
+from tests.test_page_bad_data import _rows as read_rows
+from tests.test_page_bad_data import _write as write_rows
+from tests.test_page_bad_data import changed_quote
 
 pytestmark = pytest.mark.browser
 
@@ -33,92 +34,28 @@ REPORT_HEADLINE = "did not pass validation"
 
 
 # ---- corrupted data -----------------------------------------------------------------------------
-def read_rows(path: Path) -> list[list[str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
-
-
-def write_rows(path: Path, rows: list[list[str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(rows)
-
-
-def ragged_row(data: Path) -> str:
-    """events.csv row 4 gets one cell too many (an unquoted comma, as a hand edit makes)."""
-    rows = read_rows(data / "events.csv")
-    rows[3].append("stray cell")
-    write_rows(data / "events.csv", rows)
-    return r"events\.csv:4:-: row has \d+ cells but the header has \d+"
-
-
-def changed_quote(data: Path) -> str:
-    """A quote "tidied" by one digit no longer matches its seed document."""
-    rows = read_rows(data / "estimates.csv")
-    column = rows[0].index("quote")
-    assert "25,000" in rows[1][column]
-    rows[1][column] = rows[1][column].replace("25,000", "35,000")
-    write_rows(data / "estimates.csv", rows)
-    return r"estimates\.csv:2:quote: quote not found verbatim"
-
-
-def missing_file(data: Path) -> str:
-    (data / "designations.csv").unlink()
-    return r"designations\.csv:-:-: .+"
-
-
-CORRUPTIONS = {
-    "ragged_row": ragged_row,
-    "changed_quote": changed_quote,
-    "missing_file": missing_file,
-}
-
-
-@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
-def test_corrupted_data_shows_the_validation_report_on_every_page(
-    start_server: StartServer, browse: Browse, tmp_path: Path, corruption: str
+def test_corrupted_data_shows_the_validation_report_in_the_browser(
+    start_server: StartServer, browse: Browse, tmp_path: Path
 ) -> None:
+    """One corruption on one page, as a reader sees it; every corruption on every page runs in
+    AppTest (tests/test_page_bad_data.py)."""
     data = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "data", data)
-    expected_line = CORRUPTIONS[corruption](data)
+    expected_line = changed_quote(data)
     assert not validate_dataset(data).ok  # the corruption is one the validator catches
-    server = start_server(f"server-{corruption.replace('_', '-')}", DASHBOARD_DATA_DIR=str(data))
+    server = start_server("server-changed-quote", DASHBOARD_DATA_DIR=str(data))
     reader = browse(server)
     reader.open(PAGES[0])
-    for page in PAGES:
-        if page is not PAGES[0]:
-            reader.go(page)
-        if page is PAGES[0]:
-            reader.screenshot(f"bad-data-{corruption}")
-        assert not reader.exceptions(), f"{page.slug}: exception box instead of the report"
-        text = reader.main_text()
-        assert "Traceback" not in text, page.slug
-        assert REPORT_HEADLINE in text, f"{page.slug} does not say the data failed validation"
-        report = "\n".join(reader.page.get_by_test_id("stCode").all_inner_texts())
-        assert re.search(expected_line, report), f"{page.slug}: no {expected_line!r} in\n{report}"
-        assert not reader.charts(), f"{page.slug} draws charts from data that failed validation"
+    reader.screenshot("bad-data-changed-quote")
+    assert not reader.exceptions(), "exception box instead of the report"
+    text = reader.main_text()
+    assert "Traceback" not in text
+    assert REPORT_HEADLINE in text, "the page does not say the data failed validation"
+    report = "\n".join(reader.page.get_by_test_id("stCode").all_inner_texts())
+    assert re.search(expected_line, report), f"no {expected_line!r} in\n{report}"
+    assert not reader.charts(), "charts drawn from data that failed validation"
     reader.assert_healthy()
     assert not re.search(r"Traceback", server.log_text()), server.log_text()
-
-
-# ---- junk links ---------------------------------------------------------------------------------
-JUNK = "utm_campaign=x&from=not-a-date&source=no-such-source&group=taliban&evidence=verbatim"
-
-
-@pytest.mark.parametrize("page", PAGES, ids=page_id)
-def test_junk_url_parameters_are_named_in_a_notice_and_dropped(
-    server: StreamlitServer, browse: Browse, page: AppPage
-) -> None:
-    reader = browse(server)
-    reader.open(page, JUNK)
-    assert not reader.exceptions(), page.slug
-    notices = reader.page.get_by_test_id("stAlert").all_inner_texts()
-    junk_notice = [text for text in notices if "utm_campaign" in text]
-    assert len(junk_notice) == 1, f"{page.slug}: no single notice naming the junk: {notices}"
-    for named in ("utm_campaign=x", "from=not-a-date", "source=no-such-source", "evidence="):
-        assert named in junk_notice[0], f"{page.slug}: {named!r} not named"
-    # the address bar keeps only what was understood
-    assert parse_qs(urlsplit(reader.page.url).query) == {"group": ["taliban"]}, reader.page.url
-    reader.assert_healthy()
 
 
 # ---- hostile text -------------------------------------------------------------------------------
@@ -216,10 +153,12 @@ def check_export(reader: Reader, path: Path) -> list[str]:
     return []  # PNG: pixels; what they show is checked through the SVG of the same chart
 
 
-@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_html_in_a_quote_stays_literal_on_the_page_and_in_every_export(
-    hostile_server: StreamlitServer, browse: Browse, page: AppPage, tmp_path: Path
+    hostile_server: StreamlitServer, browse: Browse, tmp_path: Path
 ) -> None:
+    """One page in the browser (the timeline: hovers, tables and every export of its charts,
+    and the briefing pack); the other pages' text is checked in AppTest and unit tests."""
+    page = next(p for p in PAGES if p.slug == "timeline")
     reader = browse(hostile_server)
     reader.open(page)
     assert not reader.exceptions(), page.slug
@@ -231,8 +170,7 @@ def test_html_in_a_quote_stays_literal_on_the_page_and_in_every_export(
 
     # PNGs are pixels: what they show is checked through the SVG of the same chart
     files = download_all(reader, tmp_path, skip=lambda label: "PNG" in label)
-    if page is PAGES[0]:  # the briefing pack, from the sidebar, once
-        files.append(download_pack(reader, tmp_path))
+    files.append(download_pack(reader, tmp_path))
     if page.has_charts:
         assert files, f"{page.slug}: no exports to check (download buttons expected)"
     viewer = browse(hostile_server)  # a separate tab to open HTML exports in
