@@ -29,7 +29,7 @@ for number, finding in enumerate(findings):
     with columns[number % 2].container(border=True):
         st.metric(finding.title, finding.value)
         st.markdown(ui.plain(finding.statement))
-        st.caption(ui.plain(source_line(ds.sources, finding.source_ids)))
+        st.caption(ui.plain(source_line(ds, finding.source_ids)))
         if finding.details:
             with st.expander("Evidence behind this finding"):
                 st.markdown("\n".join(f"- {ui.plain(line)}" for line in finding.details))

@@ -40,4 +40,4 @@ def chart_specs(ds: Any, state: FilterState) -> list[ChartSpec]:
 def stamp(ds: Any, state: FilterState, source_ids: tuple[str, ...]) -> str:
     """The coverage / known-as-of line every export carries."""
     as_of = state.known_as_of.isoformat() if state.known_as_of else None
-    return coverage_text(ds.sources, source_ids, as_of)
+    return coverage_text(ds, source_ids, as_of)

@@ -472,7 +472,7 @@ def build_province_map(ds: Any, state: FilterState) -> ChartSpec:
         records,
         title=html.escape(title),
         subtitle=html.escape(state.describe(filters.filter_options(ds).labels())),
-        source_text=wrapped(source_line(ds.sources, source_ids), 130),
+        source_text=wrapped(source_line(ds, source_ids), 130),
     )
     unlocated = unlocated_count(ds, state)
     caption = (

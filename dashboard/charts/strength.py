@@ -423,7 +423,7 @@ def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -
             rows,
             title=_esc(title),
             subtitle=subtitle + (" · log scale" if log_y else ""),
-            source_text=_wrap(source_line(ds.sources, source_ids), 130),
+            source_text=_wrap(source_line(ds, source_ids), 130),
             log_y=log_y,
         )
         specs.append(
@@ -536,7 +536,7 @@ def build_capacity_chart(ds: Any, state: FilterState) -> ChartSpec:
         fig,
         title="Capacity behind the groups: madrassas, students and the security budget",
         subtitle=_esc(state.describe(filters.filter_options(ds).labels())),
-        source_line=_wrap(source_line(ds.sources, source_ids), 130),
+        source_line=_wrap(source_line(ds, source_ids), 130),
     )
     return ChartSpec(
         chart_id="capacity-indicators",

@@ -367,7 +367,7 @@ def _subtitle(ds: Any, state: FilterState) -> str:
 
 
 def _source_text(ds: Any, source_ids: Sequence[str]) -> str:
-    return wrapped(source_line(ds.sources, source_ids), SOURCE_LINE_WIDTH)
+    return wrapped(source_line(ds, source_ids), SOURCE_LINE_WIDTH)
 
 
 def build_designation_timeline(ds: Any, state: FilterState) -> ChartSpec:

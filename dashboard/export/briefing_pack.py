@@ -113,7 +113,7 @@ def build_pack(
     all_ids: list[str] = []
     for spec in specs:
         png = chart_files.to_png(chart_files.stamped_figure(spec, stamp_for(spec)))
-        _chart_slide(prs, spec, png, source_line(ds.sources, spec.source_ids, limit=12))
+        _chart_slide(prs, spec, png, source_line(ds, spec.source_ids, limit=12))
         all_ids.extend(spec.source_ids)
     _sources_slide(prs, _source_lines(ds.sources, list(dict.fromkeys(all_ids))))
     out = io.BytesIO()

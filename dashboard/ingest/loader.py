@@ -20,6 +20,7 @@ read-only and copy before changing anything.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,15 @@ class DataInvalid(Exception):
         self.report = report
 
 
+@dataclass(frozen=True)
+class SourceEntry:
+    """What a chart says of one source: its label and when it was published (NaT: unknown)."""
+
+    label: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """The six validated tables with convenience columns, and the seed documents' texts."""
@@ -62,6 +72,22 @@ class Dataset:
     estimates: pd.DataFrame
     seed_texts: dict[str, str]  # source_id -> the seed document as written (for highlighting)
     report: Report  # the (clean) validation report: row counts
+
+    @functools.cached_property
+    def source_index(self) -> dict[str, SourceEntry]:
+        """Each source's label and publication span by id: every chart names its sources
+        (source line, coverage stamp), and a dict lookup beats filtering the table each time."""
+        sources = self.sources
+        return {
+            str(source_id): SourceEntry(str(label), start, end)
+            for source_id, label, start, end in zip(
+                sources["source_id"].tolist(),
+                sources["label"].tolist(),
+                pd.to_datetime(sources["published_start"]),
+                pd.to_datetime(sources["published_end"]),
+                strict=True,
+            )
+        }
 
 
 def load_dataset(

@@ -606,7 +606,7 @@ def coverage_line(ds: Any, views: Iterable[SourceView], known_as_of: object = No
     """The coverage stamp for the sources in view (seed and external counted apart)."""
     views = list(views)
     seeds = sum(view.kind == "seed" for view in views)
-    text = coverage_text(ds.sources, [view.source_id for view in views], known_as_of)
+    text = coverage_text(ds, [view.source_id for view in views], known_as_of)
     return (
         f"{len(views)} {'source' if len(views) == 1 else 'sources'} shown "
         f"({seeds} seed, {len(views) - seeds} external). {text}."

@@ -23,6 +23,7 @@ import pandas as pd
 from dashboard.charts.spec import coverage_text
 from dashboard.ingest.dates import parse_date
 from dashboard.ingest.frames import record_list
+from dashboard.ingest.loader import Dataset
 from dashboard.view import filters
 from dashboard.view.evidence import FACT_TABLES, format_date
 from dashboard.view.view import view_of
@@ -469,9 +470,10 @@ def provinces_finding(
 
 # ---- (4) what the dataset holds ------------------------------------------------------------------
 def coverage_finding(
-    tables: Mapping[str, pd.DataFrame], sources: pd.DataFrame, known_as_of: object = None
+    tables: Mapping[str, pd.DataFrame], ds: Dataset, known_as_of: object = None
 ) -> Finding:
     """How many records and sources are in view, and the period they were published in."""
+    sources = ds.sources
     counts = {t: len(tables[t]) for t in FACT_TABLES}
     ids = tuple(dict.fromkeys(str(s) for t in FACT_TABLES for s in tables[t]["source_id"].tolist()))
     shown = sources[sources["source_id"].isin(ids)]
@@ -482,7 +484,7 @@ def coverage_finding(
         f"{_count(counts['events'], 'event')}, {_count(counts['designations'], 'designation step')}"
         f" and {_count(counts['estimates'], 'strength or capacity claim')}, from "
         f"{_count(len(shown), 'source')} ({seeds} seed {'document' if seeds == 1 else 'documents'}"
-        f" quoted verbatim, {external} external). " + coverage_text(sources, ids, known_as_of) + "."
+        f" quoted verbatim, {external} external). " + coverage_text(ds, ids, known_as_of) + "."
     )
     return Finding(
         "coverage",
@@ -507,7 +509,7 @@ def headline_findings(ds: Any, state: filters.FilterState) -> list[Finding]:
         delisting_finding(tables["designations"], labels),
         spread_finding(tables["estimates"], labels),
         provinces_finding(tables, ds.places, labels),
-        coverage_finding(tables, ds.sources, state.known_as_of),
+        coverage_finding(tables, ds, state.known_as_of),
     ]
 
 

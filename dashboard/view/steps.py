@@ -511,7 +511,7 @@ def coverage(view: View) -> str:
     """Which period the sources in view were published in (designations and events)."""
     designations, events = view.designations, view.events
     ids = list(dict.fromkeys([*designations["source_id"].unique(), *events["source_id"].unique()]))
-    return coverage_text(view.dataset.sources, ids, view.state.known_as_of)
+    return coverage_text(view.dataset, ids, view.state.known_as_of)
 
 
 def selected_records(records: pd.DataFrame, points: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
