@@ -132,13 +132,13 @@ def claimant_also_actor(
         return
     if not {"entity_id", "kind"} <= set(entities.columns):
         return
-    kind = entities.drop_duplicates("entity_id").set_index("entity_id")["kind"]
-    claimant = events["claimant_id"]
-    person = claimant.map(kind).eq("person")
-    candidates = events.index[(person & claimant.ne("")).to_numpy()]
-    for row in candidates.tolist():
-        who = claimant[row]
-        if who in str(events.at[row, "actor_ids"]).split("|"):
+    people = entities.loc[entities["kind"].eq("person"), "entity_id"].astype(object)
+    claimant = events["claimant_id"].astype(object)  # object isin: arrow strings are slow here
+    rows = events.index[claimant.isin(people).to_numpy()]
+    claimants = claimant.loc[rows].tolist()
+    actors = events.loc[rows, "actor_ids"].astype(object).tolist()
+    for row, who, listed in zip(rows.tolist(), claimants, actors, strict=True):
+        if who in str(listed).split("|"):
             yield Finding(
                 "events",
                 int(row),
