@@ -21,8 +21,8 @@ from types import ModuleType
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "validate": (
         "dashboard.ingest.validate",
-        "check data/*.csv against the contract and the seeds (exit 0 clean, 1 problems,"
-        " 2 unreadable)",
+        "check data/*.csv against the contract and the seeds (exit 0 clean or warnings only,"
+        " 1 problems, 2 unreadable)",
     ),
     "export": (
         "dashboard.export.cli",

@@ -1,4 +1,8 @@
-"""Methodology: how the dataset is coded, rendered from docs/methodology.md (our own file)."""
+"""Methodology: how the dataset is coded, and what the latest revision changed.
+
+Rendered from docs/methodology.md and docs/data-changes.md (our own files), so the page and the
+repository say the same thing.
+"""
 
 from pathlib import Path
 
@@ -9,5 +13,7 @@ from dashboard import ui
 ds = ui.dataset()
 ui.filters(ds)  # keeps the sidebar and the link's filters while the reader is here
 
-METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
-st.markdown(METHODOLOGY.read_text(encoding="utf-8"))
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+st.markdown((DOCS / "methodology.md").read_text(encoding="utf-8"))
+st.divider()
+st.markdown((DOCS / "data-changes.md").read_text(encoding="utf-8"))

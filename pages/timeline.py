@@ -45,7 +45,9 @@ if not undated.empty:
 st.subheader("Status by jurisdiction")
 st.caption(
     "The latest step each jurisdiction took in the records in view, with every date the "
-    "sources give for it. The last record is not today's status: see the coverage line."
+    "sources give for it. Russia and the five Central Asian states are always listed; a state "
+    "with no listing in the records reads 'no listing found in the sources checked'. The last "
+    "record is not today's status: see the coverage line."
 )
 st.dataframe(data.status_by_jurisdiction(designations), hide_index=True, width="stretch")
 st.markdown(ui.plain(data.coverage(view)))

@@ -275,7 +275,7 @@ def dataset():
 def test_headlines_from_the_curated_data(dataset) -> None:
     delist, spread, provinces, coverage = headline_findings(dataset, FilterState())
     assert delist.statement.startswith(
-        "Kazakhstan delisted the Taliban (Dec 2023 per 2 sources, Jun 2024 per 2), "
+        "Kazakhstan delisted the Taliban (Dec 2023 per 3 sources, Jun 2024 per 2), "
         "Kyrgyzstan (Sep 2024"
     )
     assert "Russia suspended its ban on the Taliban (Apr 2025" in delist.statement

@@ -1,4 +1,4 @@
-"""AppTest: the Methodology page renders docs/methodology.md."""
+"""AppTest: the Methodology page renders docs/methodology.md and docs/data-changes.md."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ def test_methodology_renders_the_document() -> None:
     shown = "\n".join(m.value for m in at.markdown)
     assert document.strip() in shown
     assert "# Methodology" in shown
+
+
+def test_methodology_shows_what_changed_in_the_data() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception
+    changes = (APP.parent / "docs" / "data-changes.md").read_text(encoding="utf-8")
+    shown = "\n".join(m.value for m in at.markdown)
+    assert changes.strip() in shown
+    assert "## What changed in the data" in shown
 
 
 def test_methodology_keeps_the_filters() -> None:
@@ -39,3 +49,11 @@ def test_the_limits_the_document_states_are_the_ones_the_code_uses() -> None:
     assert f"more than {LABEL_LIMIT} claims" in section
     assert f"above {QUOTE_LIMIT} the hover" in section
     assert f"the first {MAX_LISTED} records" in section
+
+
+def test_the_no_listing_wording_is_the_one_the_status_table_uses() -> None:
+    from dashboard.view.steps import NO_LISTING
+
+    document = (APP.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
+    assert NO_LISTING == "no listing found in the sources checked"
+    assert f'reads exactly "{NO_LISTING}"' in " ".join(document.split())

@@ -42,13 +42,13 @@ def test_every_source_is_listed_and_marked_seed_or_external() -> None:
     at = open_sources()
     assert not at.exception
     table = at.dataframe[0].value
-    assert len(table) == 20
+    assert len(table) == 36
     assert set(table["Kind"]) == {"Seed document", "External"}
     assert (table["Kind"] == "Seed document").sum() == 5
     tabs = [tab.label for tab in at.tabs]
-    assert tabs == ["Seed documents (5)", "External sources (15)"]
+    assert tabs == ["Seed documents (5)", "External sources (31)"]
     coverage = [m.value for m in at.markdown if "sources shown" in m.value]
-    assert coverage and "5 seed" in coverage[0] and "15 external" in coverage[0]
+    assert coverage and "5 seed" in coverage[0] and "31 external" in coverage[0]
 
 
 def test_seed_text_is_shown_whole_with_marks_and_records() -> None:

@@ -70,15 +70,16 @@ def test_the_page_answers_and_shows_both_charts_the_status_and_the_records() -> 
     assert (
         "Kazakhstan and Kyrgyzstan delisted the Taliban" in designations["layout"]["title"]["text"]
     )
-    assert ("Russia", "17 Apr 2025 ×3") in marks(designations)
-    assert ("Kazakhstan", "29 Dec 2023 ×3") in marks(designations)
+    assert ("Russia", "17 Apr 2025 ×5") in marks(designations)
+    assert ("Kazakhstan", "29 Dec 2023 ×4") in marks(designations)
     assert events["layout"]["title"]["text"].startswith("<b>Key events")
     status = frame(at, "Jurisdiction", "Latest step").set_index("Jurisdiction")
     assert status.loc["Russia", "Latest step"] == "Ban suspended"
     assert status.loc["Russia", "Date"] == "17 Apr 2025"
     assert status.loc["Kyrgyzstan", "Latest step"] == "Delisted"
+    assert status.loc["Turkmenistan", "Latest step"] == "no listing found in the sources checked"
     records = frame(at, "Jurisdiction", "Quote or summary", "Drawn at")
-    assert len(records) == 23
+    assert len(records) == 24
     assert set(records["Evidence"]) == {"Seed quote", "External summary"}
     coverage = [m.value for m in at.markdown if "Coverage" in m.value]
     assert coverage and "Jul 2025" in coverage[0] and "not a live feed" in coverage[0]
@@ -178,6 +179,6 @@ def test_a_large_dataset_is_counted_and_its_tables_bounded(tmp_path, monkeypatch
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "too many to draw one by one" in captions
-    assert "The first 1,000 of 1,320 rows" in captions  # the 44 event rows, 30 times
+    assert "The first 1,000 of 2,220 rows" in captions  # the 74 event rows, 30 times
     assert "every row is in the chart's “Rows as CSV” download" in captions
     assert max(len(frame.value) for frame in at.dataframe) == 1000

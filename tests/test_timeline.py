@@ -365,13 +365,20 @@ def status_at(known_as_of: dt.date | None = None, **state: object) -> dict[str, 
     return {r["Jurisdiction"]: (r["Latest step"], r["Date"]) for r in table.to_dict("records")}
 
 
+NO_LISTING = ("no listing found in the sources checked", "—")
+# Russia and the five Central Asian states are always in the table (issue 15)
+NOT_LISTED = {"Tajikistan": NO_LISTING, "Turkmenistan": NO_LISTING, "Uzbekistan": NO_LISTING}
+
+
 def test_status_reads_to_2025_with_all_sources() -> None:
     status = status_at()
     assert status["Russia"] == ("Ban suspended", "17 Apr 2025")
     assert status["Kyrgyzstan"] == ("Delisted", "2 Sep 2024")
     assert status["Kazakhstan"][0] == "Delisted"
     # the two dates the sources give are both named, with their support
-    assert status["Kazakhstan"][1] == "29 Dec 2023 (3 sources) or 3 Jun 2024 (2 sources)"
+    assert status["Kazakhstan"][1] == "29 Dec 2023 (4 sources) or 3 Jun 2024 (2 sources)"
+    for state in ("Tajikistan", "Turkmenistan", "Uzbekistan"):
+        assert status[state] == NO_LISTING
 
 
 @pytest.mark.parametrize(
@@ -383,30 +390,37 @@ def test_status_reads_to_2025_with_all_sources() -> None:
                 "Kazakhstan": ("Listed as terrorist", "2005"),
                 "Russia": ("Listed as terrorist", "2003"),
                 "Kyrgyzstan": ("Listed as terrorist", "15 Sep 2006"),
+                **NOT_LISTED,
             },
         ),
         (
             dt.date(2024, 6, 30),
             {
-                "Kazakhstan": ("Delisted", "29 Dec 2023 (2 sources) or 3 Jun 2024 (1 source)"),
-                "Russia": ("Delisting considered", "27 May 2024 (2 sources); Jun 2024 (1 source)"),
+                # Zarin TV (30 Dec 2023) and The Atlas News (3 Jun 2024) replace kt.kz and a tag
+                # page; BNN Breaking has no publication date, so no past briefing counts it
+                "Kazakhstan": ("Delisted", "29 Dec 2023 (2 sources) or 3 Jun 2024 (2 sources)"),
+                # seed 001's "is considering" is undated now: it joins the May mark
+                "Russia": ("Delisting considered", "27 May 2024"),
                 "Kyrgyzstan": ("Listed as terrorist", "15 Sep 2006"),
+                **NOT_LISTED,
             },
         ),
         (
             dt.date(2024, 12, 31),
             {
-                "Kazakhstan": ("Delisted", "29 Dec 2023 (3 sources) or 3 Jun 2024 (1 source)"),
-                "Russia": ("Delisting considered", "27 May 2024 (3 sources); Jun 2024 (1 source)"),
+                "Kazakhstan": ("Delisted", "29 Dec 2023 (3 sources) or 3 Jun 2024 (2 sources)"),
+                "Russia": ("Delisting considered", "27 May 2024"),
                 "Kyrgyzstan": ("Delisted", "2 Sep 2024"),
+                **NOT_LISTED,
             },
         ),
         (
             None,
             {
-                "Kazakhstan": ("Delisted", "29 Dec 2023 (3 sources) or 3 Jun 2024 (2 sources)"),
+                "Kazakhstan": ("Delisted", "29 Dec 2023 (4 sources) or 3 Jun 2024 (2 sources)"),
                 "Russia": ("Ban suspended", "17 Apr 2025"),
                 "Kyrgyzstan": ("Delisted", "2 Sep 2024"),
+                **NOT_LISTED,
             },
         ),
     ],
@@ -447,12 +461,18 @@ def test_seed_documents_only() -> None:
 def test_status_table_is_plain_and_counts_sources_and_evidence() -> None:
     ds = shipped()
     table = status_by_jurisdiction(ds.designations).set_index("Jurisdiction")
-    assert list(table.index) == ["Kazakhstan", "Kyrgyzstan", "Russia"]
+    assert list(table.index) == [
+        "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan", "Turkmenistan", "Uzbekistan"
+    ]  # fmt: skip
     kz = table.loc["Kazakhstan"]
-    assert kz["Sources"] == 7  # 3 + 2 dated, 2 undated reports of the same delisting
-    assert kz["Evidence"] == "3 seed quotes, 4 external summaries"
+    assert kz["Sources"] == 8  # 4 + 2 dated, 2 undated reports of the same delisting
+    assert kz["Evidence"] == "3 seed quotes, 5 external summaries"
     assert "Sources disagree on the date" in kz["Note"]
-    assert table.loc["Russia", "Evidence"] == "3 external summaries"
+    assert table.loc["Russia", "Evidence"] == "5 external summaries"
+    # a state without a listing says so, claiming no more than the sources checked
+    uz = table.loc["Uzbekistan"]
+    assert uz["Latest step"] == "no listing found in the sources checked"
+    assert (uz["Sources"], uz["Date"], uz["Evidence"]) == (0, "—", "")
     assert table.loc["Kyrgyzstan", "Sources"] == 3  # the undated seed report joins the mark
 
 
@@ -498,9 +518,9 @@ def test_designation_spec_carries_title_subtitle_source_line_and_rows() -> None:
 
 def test_selected_records_follow_the_clicked_marks() -> None:
     spec = build_designation_timeline(shipped(), FilterState())
-    russia = [p for p in mark_points(spec.figure) if p["text"] == "17 Apr 2025 ×3"]
+    russia = [p for p in mark_points(spec.figure) if p["text"] == "17 Apr 2025 ×5"]
     picked = selected_records(spec.rows, [{"customdata": russia[0]["records"]}])
-    assert len(picked) == 3 and set(picked["step"]) == {"Ban suspended"}
+    assert len(picked) == 5 and set(picked["step"]) == {"Ban suspended"}
     assert selected_records(spec.rows, []).empty
 
 

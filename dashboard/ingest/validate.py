@@ -5,7 +5,10 @@ Analysts fix the CSVs by hand, so the report points at the cell as a spreadsheet
 one run lists every problem, and a broken table only silences the checks that depend on it
 (references into an unreadable ``sources.csv`` are not all reported as dangling).
 
-Exit codes: 0 clean, 1 problems found, 2 a table missing or unreadable.
+Warnings (``dashboard.ingest.editorial``: patterns that are usually an editing slip, such as a date
+taken from the article's publication) are printed with the problems but do not fail the run.
+
+Exit codes: 0 clean (warnings allowed), 1 problems found, 2 a table missing or unreadable.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from dashboard import DATA_DIR, SEEDS_DIR
-from dashboard.ingest import vocab
+from dashboard.ingest import editorial, vocab
 from dashboard.ingest.csvio import HEADER_ROW, UnreadableFile, read_table, read_text
 from dashboard.ingest.dates import DateValue, try_parse_date
 from dashboard.ingest.quotes import NormalisedText, index_text, normalise
@@ -43,46 +46,63 @@ FACT_TABLES = ("events", "designations", "estimates")
 # ---- results ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong, located as a spreadsheet shows it; ``unreadable`` problems exit 2."""
+    """One thing wrong, located as a spreadsheet shows it; ``unreadable`` problems exit 2.
+
+    A ``warning`` is reported but does not fail the run (see ``dashboard.ingest.editorial``).
+    """
 
     file: str  # as displayed, e.g. "data/events.csv"
     row: int | None  # spreadsheet row (header = 1); None for the whole file
     column: str | None  # None for the whole row or file
     message: str
     unreadable: bool = False
+    warning: bool = False
 
     def format(self) -> str:
         row = "-" if self.row is None else str(self.row)
-        return f"{self.file}:{row}:{self.column or '-'}: {self.message}"
+        label = "warning: " if self.warning else ""
+        return f"{self.file}:{row}:{self.column or '-'}: {label}{self.message}"
 
 
 @dataclass(frozen=True)
 class Report:
     """What a validation run found; ``format()`` is the text the CLI prints and the app shows."""
 
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # errors and warnings, in reading order
     row_counts: Mapping[str, int] = field(default_factory=dict)  # table -> rows read
 
     @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if not problem.warning)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.warning)
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        """No errors (warnings allowed): the dataset loads."""
+        return not self.errors
 
     @property
     def exit_code(self) -> int:
         if any(problem.unreadable for problem in self.problems):
             return 2
-        return 1 if self.problems else 0
+        return 1 if self.errors else 0
 
     def summary(self) -> str:
-        if not self.problems:
+        warned = len(self.warnings)
+        tail = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
+        errors = self.errors
+        if not errors:
             rows = sum(self.row_counts.values())
-            return f"OK: {len(self.row_counts)} tables, {rows} rows, 0 problems"
-        per_file = Counter(PurePosixPath(problem.file).name for problem in self.problems)
-        count, files = len(self.problems), len(per_file)
+            return f"OK: {len(self.row_counts)} tables, {rows} rows, 0 problems{tail}"
+        per_file = Counter(PurePosixPath(problem.file).name for problem in errors)
+        count, files = len(errors), len(per_file)
         detail = ", ".join(f"{name}: {n}" for name, n in sorted(per_file.items()))
         return (
             f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
-            f" ({detail})"
+            f" ({detail}){tail}"
         )
 
     def format(self) -> str:
@@ -161,6 +181,9 @@ class _Run:
     def add(self, table: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(self.file(table), row, column, message))
 
+    def warn(self, table: str, row: int, column: str, message: str) -> None:
+        self.problems.append(Problem(self.file(table), row, column, message, warning=True))
+
     def add_rows(self, table: str, rows: pd.Series, column: str | None) -> None:
         """Problems for every row of a Series of messages (index = spreadsheet row)."""
         for row, message in zip(rows.index.tolist(), rows.tolist(), strict=True):
@@ -189,6 +212,8 @@ class _Run:
         for table in FACT_TABLES:
             self.check_evidence(table)
         self.check_numbers()
+        for finding in editorial.findings(self.frames):
+            self.warn(*finding)
 
     def read(self, table: str) -> None:
         path = self.data_dir / f"{table}.csv"

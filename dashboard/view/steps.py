@@ -252,10 +252,28 @@ def _evidence_summary(records: pd.DataFrame) -> str:
     return ", ".join(parts)
 
 
+# The states briefers ask about, always in the status table: a state with no listing in the
+# records in view says so, in words that claim no more than the sources checked.
+STATUS_STATES: dict[str, str] = {
+    "kazakhstan": "Kazakhstan",
+    "kyrgyzstan": "Kyrgyzstan",
+    "russia": "Russia",
+    "tajikistan": "Tajikistan",
+    "turkmenistan": "Turkmenistan",
+    "uzbekistan": "Uzbekistan",
+}
+NO_LISTING = "no listing found in the sources checked"
+
+
 def status_by_jurisdiction(designations: Designations) -> pd.DataFrame:
-    """One plain row per jurisdiction (and group): latest step, its date and basis, sources."""
+    """One plain row per jurisdiction (and group): latest step, its date and basis, sources.
+
+    Every state of ``STATUS_STATES`` has a row: one with no designation in view reads
+    ``NO_LISTING`` (absence from our sources is not proof that no list exists)."""
     rows = []
+    seen: set[str] = set()
     for status in latest_steps(designations):
+        seen.add(status.jurisdiction_id)
         records = status.rows
         notes = []
         if status.disputed:
@@ -278,7 +296,18 @@ def status_by_jurisdiction(designations: Designations) -> pd.DataFrame:
                 "Note": "; ".join(notes),
             }
         )
-    return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+    for state_id, name in STATUS_STATES.items():
+        if state_id not in seen:
+            blank = dict.fromkeys(STATUS_COLUMNS, "")
+            rows.append(
+                blank
+                | {"Jurisdiction": name, "Group": "—", "Latest step": NO_LISTING}
+                | {"Date": "—", "Date basis": "—", "Sources": 0}
+            )
+    table = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+    return table.sort_values(
+        "Jurisdiction", key=lambda s: s.str.lower(), kind="stable"
+    ).reset_index(drop=True)
 
 
 def _texts(frame: pd.DataFrame, column: str) -> pd.Series:
