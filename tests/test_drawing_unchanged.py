@@ -3,7 +3,9 @@
 ``fixtures/timeline-drawing-2026-12-03.json`` was written by the code as it stood before the
 move (commit 7ed689d), from the dataset as it stood then (``fixtures/dataset-2026-12-03``), under
 three filter states: every trace's marks (x, y, symbol), labels (text) and hover texts, and
-each chart's title. Restructuring code must not change a drawing; a change in what a chart
+each chart's title. The fixture's `claimant_type` and `measure` cells were filled in later, when
+the validator came to require them (the timelines read neither). Restructuring code must not
+change a drawing; a change in what a chart
 should show goes with a new fixture, in its own commit, saying why.
 """
 

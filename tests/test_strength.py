@@ -68,9 +68,15 @@ def claim_traces(fig, estimate_id: str, role: str = "claim") -> list[Drawn]:
 
 
 def test_one_chart_per_group(charts: dict) -> None:
-    assert {ISIS_K, "strength-jamaat-ansarullah", "strength-all-groups-in-afghanistan"} <= set(
-        charts
-    )
+    assert {
+        ISIS_K,
+        "strength-jamaat-ansarullah",
+        "strength-all-groups-in-afghanistan",
+        "strength-tehrik-e-taliban-pakistan-ttp",
+        "strength-al-qaeda",
+        "strength-al-qaeda-in-the-indian-subcontinent-aqis",
+        "strength-east-turkestan-islamic-movement-etim",
+    } <= set(charts)
 
 
 def test_more_than_is_an_open_mark_pointing_up_from_the_stated_number(charts: dict) -> None:
@@ -91,17 +97,17 @@ def test_a_figure_is_a_point_and_hundreds_is_its_band(charts: dict) -> None:
 
 
 def test_a_year_precise_as_of_date_spans_the_year(charts: dict) -> None:
-    (span,) = claim_traces(charts[ISIS_K].figure, "isisk-fighters-sidorov-2023", "date-span")
-    assert str(span.x[0])[:10] == "2023-01-01" and str(span.x[1])[:10] == "2023-12-31"
+    (span,) = claim_traces(charts[ISIS_K].figure, "isisk-fighters-serenko-2024", "date-span")
+    assert str(span.x[0])[:10] == "2024-01-01" and str(span.x[1])[:10] == "2024-12-31"
 
 
 def test_metrics_and_scopes_are_separate_labelled_panels(charts: dict) -> None:
     fig = charts[ISIS_K].figure
     titles = [a.text for a in fig.layout.annotations if a.text and "·" in a.text]
-    assert len(titles) == 3
     assert any("Fighters" in t and "group total" in t for t in titles)
     assert any("Fighters" in t and "Tajikistan" in t for t in titles)
-    assert any("Militants" in t for t in titles)
+    assert any("Militants" in t and "Northern border region" in t for t in titles)
+    assert any("Fighters and family members" in t for t in titles)
     axes = {
         claim_traces(fig, eid)[0].yaxis
         for eid in (
@@ -113,13 +119,17 @@ def test_metrics_and_scopes_are_separate_labelled_panels(charts: dict) -> None:
     assert len(axes) == 3  # never on one comparable axis
 
 
-def test_the_ratio_is_at_least_3_8_and_names_both_claimants(ds: Dataset) -> None:
+def test_the_ratio_is_a_floor_and_names_both_claimants(ds: Dataset) -> None:
     gaps = claims.comparisons_in_view(view_of(ds, FilterState()))
-    isis = gaps[(gaps["metric"] == "fighters") & gaps["group"].str.contains("ISIS-K")]
+    isis = gaps[
+        (gaps["metric"] == "fighters")
+        & gaps["group"].str.contains("ISIS-K")
+        & (gaps["scope"] == "Afghanistan (group total)")
+    ]
     (row,) = isis.to_dict("records")
-    assert row["ratio"] == pytest.approx(25000 / 6500)
-    assert row["high over low"] == "at least 3.8×"
-    assert "Serenko" in row["highest"] and "Sidorov" in row["lowest"]
+    assert row["ratio"] == pytest.approx(25000 / 1500)  # more than 25,000 over 500-1,500
+    assert row["high over low"] == "at least 16.6×"
+    assert "Oriental Express" in row["highest"] and "Monitoring Team" in row["lowest"]
     assert row["claims agree"] == "no"
 
 

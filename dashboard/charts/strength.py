@@ -321,7 +321,9 @@ def claims_figure(
         len(panels),
         1,
         shared_xaxes=True,
-        vertical_spacing=0.16 if len(panels) > 1 else 0.1,
+        # the gap between panels stays about the same in pixels as panels are added (the height
+        # grows with them): 0.16 of the height for up to four, less beyond
+        vertical_spacing=min(0.16, 0.5 / (len(panels) - 1)) if len(panels) > 1 else 0.1,
         titles=[f"<b>{_esc(m.capitalize())}</b> · {_esc(s)}" for m, s in panels],
     )
     # each panel its own scale; the geometry once per chart, each row with its panel's ends

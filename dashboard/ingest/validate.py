@@ -30,12 +30,13 @@ import pandera.pandas as pa
 from dashboard import DATA_DIR, SEEDS_DIR
 from dashboard.ingest import editorial, vocab
 from dashboard.ingest.csvio import HEADER_ROW, UnreadableFile, read_table, read_text
-from dashboard.ingest.dates import DateValue, try_parse_date
+from dashboard.ingest.dates import DateValue, parse_series, try_parse_date
 from dashboard.ingest.quotes import NormalisedText, index_text, normalise
 from dashboard.ingest.schema import (
     CHECK_MISSING_COLUMN,
     CHECK_UNKNOWN_COLUMN,
     DATE_COLUMNS,
+    NUMBER,
     SCHEMAS,
     numbers,
 )
@@ -212,6 +213,8 @@ class _Run:
         for table in FACT_TABLES:
             self.check_evidence(table)
         self.check_numbers()
+        self.check_claimant_types()
+        self.check_restatements()
         for finding in editorial.findings(self.frames):
             self.warn(*finding)
 
@@ -562,6 +565,119 @@ class _Run:
                 "qualifier",
             )
 
+    def check_claimant_types(self) -> None:
+        """Who speaks is typed: every entity named as a claimant has a ``claimant_type`` (the app
+        colours and groups claims by it), and an armed group, which the sources count but never
+        quote as a claimant here, has none."""
+        if not self.has("entities", "entity_id", "kind", "claimant_type"):
+            return
+        entities = self.frames["entities"]
+        first = entities.drop_duplicates("entity_id")  # a repeated id is reported elsewhere
+        claimed_in: dict[str, str] = {}  # entity id -> "estimates.csv row N" of its first claim
+        for table in ("estimates", "events"):
+            if not self.has(table, "claimant_id"):
+                continue
+            ids = self.frames[table]["claimant_id"]
+            ids = ids[ids.ne("")].drop_duplicates()
+            for row, entity_id in zip(ids.index.tolist(), ids.tolist(), strict=True):
+                claimed_in.setdefault(entity_id, f"{table}.csv row {row}")
+        untyped = first[
+            first["claimant_type"].eq("")
+            & first["entity_id"].isin(claimed_in)
+            & first["kind"].isin(_CLAIMANTS)  # a claimant of the wrong kind is reported as such
+        ]
+        allowed = ", ".join(vocab.CLAIMANT_TYPES)
+        self.add_rows(
+            "entities",
+            untyped["entity_id"].map(
+                lambda i: (
+                    f"required: '{i}' is a claimant ({claimed_in[i]}); give its"
+                    f" claimant_type ({allowed})"
+                )
+            ),
+            "claimant_type",
+        )
+        group = entities["kind"].eq("armed_group") & entities["claimant_type"].ne("")
+        self.add_rows(
+            "entities",
+            _messages(
+                group,
+                "must be empty for an armed group (claimant_type is for those who make claims:"
+                " people, agencies, organizations, outlets, states)",
+                entities["claimant_type"],
+            ),
+            "claimant_type",
+        )
+
+    def check_restatements(self) -> None:
+        """``restates_id`` links a figure said again to the row of its first statement.
+
+        The lineage rule (docs/methodology.md): the restated row is the earliest known statement,
+        so it restates nothing itself (chains would hide the first statement and allow cycles);
+        it is dated no later than the restatement; and it is the same figure: the same subject,
+        measure, covered places and stated numbers (the hedge word may differ: "over 23,000" and
+        "around 23,000" state the same number). A dangling id is reported by the references.
+        """
+        columns = (
+            "estimate_id", "restates_id", "subject_id", "measure", "value_low", "value_high",
+            "place_ids", "as_of",
+        )  # fmt: skip
+        if not self.has("estimates", *columns):
+            return
+        frame = self.frames["estimates"]
+        restating = frame[frame["restates_id"].ne("")]
+        by_id = frame[~frame["estimate_id"].duplicated()].set_index("estimate_id")
+        rows = restating[_isin(restating["restates_id"], by_id.index.to_series())]
+        if rows.empty:
+            return
+        next_of = dict(
+            zip(restating["estimate_id"].tolist(), restating["restates_id"].tolist(), strict=True)
+        )
+        for row, own_id, target_id in zip(
+            rows.index.tolist(), rows["estimate_id"].tolist(), rows["restates_id"].tolist(),
+            strict=True,
+        ):  # fmt: skip
+            message = _lineage_message(own_id, target_id, next_of)
+            if message:
+                self.add("estimates", int(row), "restates_id", message)
+        # the same figure: each restatement against its target, column-wise
+        target = rows["restates_id"]
+        theirs = by_id.loc[target.tolist()].set_axis(rows.index)
+        mine_keys, their_keys = _figure_keys(rows), _figure_keys(theirs)
+        for key, noun in (
+            ("subject_id", "subjects"),
+            ("measure", "measures"),
+            ("numbers", "stated numbers"),
+            ("places", "places (place_ids)"),
+        ):
+            mine, other = mine_keys[key], their_keys[key]
+            text = (
+                "restates '" + target + f"' but the {noun} do not match: here '"
+                + mine.replace("", "(none)") + "', there '" + other.replace("", "(none)")
+                + "' (a restatement is the same figure said again; a different figure is a"
+                " claim of its own)"
+            )  # fmt: skip
+            self.add_rows("estimates", text[mine.ne(other)], "restates_id")
+        row_dates, target_dates = parse_series(rows["as_of"]), parse_series(theirs["as_of"])
+        undated = row_dates["start"].isna() | target_dates["start"].isna()
+        self.add_rows(
+            "estimates",
+            (
+                "restates '" + target + "': both rows need an as_of to show the first"
+                " statement came first"
+            )[undated],
+            "restates_id",
+        )
+        later = ~undated & (target_dates["start"] > row_dates["end"])
+        self.add_rows(
+            "estimates",
+            (
+                "restates '" + target + "', dated " + theirs["as_of"] + ", after this row's as_of "
+                + rows["as_of"] + ": a restatement points at an earlier statement"
+            )[later],
+            "restates_id",
+        )  # fmt: skip
+
 
 # ---- references ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -604,6 +720,57 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("estimates", "place_ids", "places"),
     Reference("estimates", "source_id", "sources"),
 )
+
+
+def _lineage_message(own_id: str, target: str, next_of: Mapping[str, str]) -> str | None:
+    """What is wrong with where ``own_id``'s restates_id points, following the chain."""
+    if target == own_id:
+        return f"'{own_id}' restates itself: leave restates_id empty for a first statement"
+    chain, seen, current = [own_id], {own_id}, target
+    while current:  # to the root, which restates nothing
+        if current in seen:
+            loop = " -> ".join([*chain[chain.index(current) :], current])
+            return (
+                f"restates_id goes round in a circle ({loop}): the first statement of a figure"
+                " restates nothing"
+            )
+        chain.append(current)
+        seen.add(current)
+        current = next_of.get(current, "")
+    if len(chain) > 2:  # own -> target -> ... : the target is itself a restatement
+        root = chain[-1]
+        return (
+            f"'{target}' is itself a restatement (of '{chain[2]}'): point at the first"
+            f" statement, '{root}'"
+        )
+    return None
+
+
+def _figure_keys(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """What makes two rows the same figure, as comparable text: subject, measure, the stated
+    numbers whatever the hedge word ('23000' for "over 23,000" and for "around 23,000"; '4000
+    6000' for a range) and the places as a set (order and repeats do not matter)."""
+    low, high = rows["value_low"], rows["value_high"]
+    return {
+        "subject_id": rows["subject_id"],
+        "measure": rows["measure"],
+        "numbers": _map_unique(low + "\x1f" + high, _stated_numbers),
+        "places": _map_unique(rows["place_ids"], _id_set),
+    }
+
+
+def _stated_numbers(cells: str) -> str:
+    """'low\x1fhigh' -> the distinct numbers stated, sorted; malformed cells count as absent."""
+    values = set()
+    for cell in cells.split("\x1f"):
+        if NUMBER.fullmatch(cell):
+            values.add(float(cell))
+    return " ".join(f"{v:g}" for v in sorted(values))
+
+
+def _id_set(cell: str) -> str:
+    """An ``_ids`` cell as a canonical set: order and repeats do not change what it names."""
+    return "|".join(sorted({part for part in cell.split("|") if part}))
 
 
 # ---- small helpers ------------------------------------------------------------------------------

@@ -295,7 +295,8 @@ def headcount_claims(estimates: pd.DataFrame, subject_id: str) -> pd.DataFrame:
     """Country-wide headcounts of one group: the claims a spread can honestly compare.
 
     A count for one border area (Sidorov's 4,000 near Tajikistan) is part of a total, not a
-    rival estimate, so only claims whose places are just the whole country are kept.
+    rival estimate, so only claims whose places are just the whole country are kept; and only
+    counts of armed strength (a forecast of "as many as 10,000" is worded in fighters too).
     """
     if estimates.empty:
         return estimates
@@ -303,6 +304,7 @@ def headcount_claims(estimates: pd.DataFrame, subject_id: str) -> pd.DataFrame:
     mask = (
         estimates["subject_id"].eq(subject_id)
         & estimates["metric"].isin(HEADCOUNT_METRICS)
+        & estimates["measure"].eq("armed_strength")
         & places.eq("afghanistan")
     )
     return estimates.loc[mask]
@@ -310,7 +312,9 @@ def headcount_claims(estimates: pd.DataFrame, subject_id: str) -> pd.DataFrame:
 
 def _claim_text(row: Mapping[str, Any]) -> str:
     name = str(row.get("claimant_name") or row.get("claimant_id") or "")
-    surname = name.split()[-1] if name else "?"
+    # a person by surname; an organisation or agency ("Oriental Express") by its whole name
+    person = row.get("claimant_kind") in (None, "person")
+    surname = (name.split()[-1] if person else name) if name else "?"
     affiliation = SHORT_AFFILIATION.get(str(row.get("claimant_affiliation_type") or ""), "")
     when = format_date(str(row.get("as_of") or "")) if row.get("as_of") else ""
     return ", ".join(part for part in (surname, affiliation, when) if part)
