@@ -24,6 +24,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "check data/*.csv against the contract and the seeds (exit 0 clean or warnings only,"
         " 1 problems, 2 unreadable)",
     ),
+    "contract": (
+        "dashboard.ingest.contract_doc",
+        "write docs/data-contract.md from data/contract.yaml (--check: exit 1 if out of date)",
+    ),
     "export": (
         "dashboard.export.cli",
         "write every chart as PNG, SVG, HTML and CSV (and --pack: the PowerPoint briefing pack)",

@@ -77,7 +77,7 @@ def test_metadata_and_date_basis_are_shown() -> None:
     meta = [h.proto.body for h in at.html if 'class="source-meta"' in h.proto.body]
     assert len(meta) == 1
     text = "".join(shown(meta[0]).parts)
-    assert "Jun 2024 (inferred from the source)" in text
+    assert "Jun 2024 (inferred from the source's context)" in text  # the contract's label
     assert "A meeting on Monday, June 3" in text  # the notes explain the basis
     assert 'href="https://kabulnow.com/2024/06/' in meta[0]
 

@@ -23,50 +23,29 @@ from dashboard.ingest import vocab
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
-# Cells that must not be empty (beyond the id). Facts need a source; claims need a claimant and
-# a measure (what the number counts: the comparisons depend on it).
+# Everything below comes from the contract (data/contract.yaml, through ``vocab``): facts need a
+# source; claims need a claimant and a measure (what the number counts: comparisons depend on it).
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "sources": ("source_id", "title"),
-    "entities": ("entity_id", "name", "kind"),
-    "places": ("place_id", "name", "kind"),
-    "events": ("event_id", "event_type", "title", "source_id"),
-    "designations": ("designation_id", "jurisdiction_id", "target_id", "action", "source_id"),
-    "estimates": (
-        "estimate_id", "subject_id", "metric", "qualifier", "claimant_id", "source_id",
-        "category", "measure",
-    ),
-}  # fmt: skip
+    table: tuple(c.name for c in columns if c.required)
+    for table, columns in vocab.TABLE_COLUMNS.items()
+}
 
 # Date column -> its basis column (sources.accessed has none: it is the day we read the URL).
 DATE_COLUMNS: dict[str, dict[str, str | None]] = {
-    "sources": {"published": "published_basis", "accessed": None},
-    "events": {"date": "date_basis"},
-    "designations": {"date": "date_basis"},
-    "estimates": {"as_of": "as_of_basis"},
+    table: {c.name: c.basis for c in columns if c.date}
+    for table, columns in vocab.TABLE_COLUMNS.items()
+    if any(c.date for c in columns)
 }
 
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
-    "sources": {"published_basis": vocab.DATE_BASES},
-    "entities": {
-        "kind": vocab.ENTITY_KINDS,
-        "affiliation_type": vocab.AFFILIATION_TYPES,
-        "claimant_type": vocab.CLAIMANT_TYPES,
-    },
-    "places": {"kind": vocab.PLACE_KINDS},
-    "events": {"event_type": vocab.EVENT_TYPES, "date_basis": vocab.DATE_BASES},
-    "designations": {"action": vocab.DESIGNATION_ACTIONS, "date_basis": vocab.DATE_BASES},
-    "estimates": {
-        "qualifier": vocab.QUALIFIERS,
-        "category": vocab.ESTIMATE_CATEGORIES,
-        "as_of_basis": vocab.DATE_BASES,
-        "measure": vocab.MEASURES,
-    },
+    table: {c.name: vocab.values(c.vocabulary) for c in columns if c.vocabulary}
+    for table, columns in vocab.TABLE_COLUMNS.items()
 }
 
 # Numeric columns -> inclusive (min, max); None = unbounded. Counts are never negative.
 NUMERIC: dict[str, dict[str, tuple[float | None, float | None]]] = {
-    "places": {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)},
-    "estimates": {"value_low": (0.0, None), "value_high": (0.0, None)},
+    table: {c.name: c.range for c in columns if c.range is not None}
+    for table, columns in vocab.TABLE_COLUMNS.items()
 }
 
 CHECK_UNKNOWN_COLUMN = "column_in_schema"
@@ -84,15 +63,12 @@ def _required() -> pa.Check:
 
 def _one_of(column: str, allowed: Iterable[str]) -> pa.Check:
     allowed = tuple(allowed)
-    return pa.Check(
-        lambda s: s.eq("") | s.isin(allowed),
-        error=f"unknown {column} (allowed: {', '.join(allowed)})",
-    )
+    return pa.Check.isin((*allowed, ""), error=f"unknown {column} (allowed: {', '.join(allowed)})")
 
 
 def _slug() -> pa.Check:
-    return pa.Check(
-        lambda s: s.eq("") | s.str.fullmatch(SLUG.pattern),
+    return pa.Check.str_matches(
+        rf"(?:{SLUG.pattern})?$",
         error="not a slug id (lowercase letters, digits and '-', starting with a letter or digit)",
     )
 

@@ -41,7 +41,7 @@ from dashboard.ingest.schema import (
     numbers,
 )
 
-FACT_TABLES = ("events", "designations", "estimates")
+FACT_TABLES = vocab.FACT_TABLES
 
 
 # ---- results ------------------------------------------------------------------------------------
@@ -703,23 +703,16 @@ class Reference:
         }[self.target]
 
 
-_GROUPS = ("armed_group", "organization")
-_CLAIMANTS = ("person", "agency", "organization", "state")
-REFERENCES: tuple[Reference, ...] = (
-    Reference("places", "parent_id", "places"),
-    Reference("events", "actor_ids", "entities"),
-    Reference("events", "place_ids", "places"),
-    Reference("events", "source_id", "sources"),
-    Reference("events", "claimant_id", "entities", _CLAIMANTS),
-    Reference("designations", "jurisdiction_id", "entities", ("state",)),
-    Reference("designations", "target_id", "entities", _GROUPS),
-    Reference("designations", "source_id", "sources"),
-    Reference("estimates", "subject_id", "entities", (*_GROUPS, "state")),
-    Reference("estimates", "claimant_id", "entities", _CLAIMANTS),
-    Reference("estimates", "restates_id", "estimates"),
-    Reference("estimates", "place_ids", "places"),
-    Reference("estimates", "source_id", "sources"),
+# The entity kinds that can make a claim (the contract's kinds for estimates.claimant_id).
+_CLAIMANTS: tuple[str, ...] = next(
+    c.kinds for c in vocab.TABLE_COLUMNS["estimates"] if c.name == "claimant_id"
 )
+REFERENCES: tuple[Reference, ...] = tuple(
+    Reference(column.table, column.name, column.references, column.kinds)
+    for columns in vocab.TABLE_COLUMNS.values()
+    for column in columns
+    if column.references
+)  # from the contract (data/contract.yaml): every `_id`/`_ids` column names its table
 
 
 def _lineage_message(own_id: str, target: str, next_of: Mapping[str, str]) -> str | None:

@@ -1,186 +1,140 @@
-"""Controlled vocabularies and table columns: the one place the data contract lives in code.
+"""The data contract in code, read from ``data/contract.yaml``: the one place it lives.
 
-The contract's columns (``../shared/data-contract.md``) are a public interface, so they are
-listed first and never change; the columns this project adds come after them.
+The YAML file says, for every table, its columns (which are the public contract, version 1 or 2,
+and which this project added), which cells are required, which vocabulary, number range, date
+basis or referenced table each column takes, and what each vocabulary value means and is
+called. The validator (``schema``, ``validate``), the labels the pages print and the generated
+``docs/data-contract.md`` all come from it, so a vocabulary value or a column is added in one
+place. The names below are the ones the rest of the code uses.
 """
 
 from __future__ import annotations
 
-TABLES: tuple[str, ...] = (
-    "sources",
-    "entities",
-    "places",
-    "events",
-    "designations",
-    "estimates",
-)
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-ID_COLUMN: dict[str, str] = {
-    "sources": "source_id",
-    "entities": "entity_id",
-    "places": "place_id",
-    "events": "event_id",
-    "designations": "designation_id",
-    "estimates": "estimate_id",
-}
+import yaml
 
+CONTRACT_FILE = Path(__file__).resolve().parents[2] / "data" / "contract.yaml"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table, as the contract describes it."""
+
+    table: str
+    name: str
+    contract: int | str  # 1 or 2: in the public contract since that version; "project": ours
+    description: str = ""
+    required: bool = False
+    vocabulary: str | None = None
+    range: tuple[float | None, float | None] | None = None
+    date: bool = False
+    basis: str | None = None  # the column holding this date's basis
+    references: str | None = None  # the table whose ids this column holds
+    kinds: tuple[str, ...] = ()  # the entity kinds it may reference
+
+    @property
+    def public(self) -> bool:
+        return self.contract != "project"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a vocabulary, with the words the app and the docs use for it."""
+
+    value: str
+    label: str
+    description: str = ""
+    group: str = ""
+
+
+@functools.cache
+def contract() -> dict[str, Any]:
+    """The parsed contract file (read once per process)."""
+    with CONTRACT_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _columns() -> dict[str, tuple[Column, ...]]:
+    out = {}
+    for table, spec in contract()["tables"].items():
+        out[table] = tuple(
+            Column(
+                table=table,
+                name=col["name"],
+                contract=col["contract"],
+                description=col.get("description", ""),
+                required=bool(col.get("required", False)),
+                vocabulary=col.get("vocabulary"),
+                range=tuple(col["range"]) if "range" in col else None,
+                date=bool(col.get("date", False)),
+                basis=col.get("basis"),
+                references=col.get("references"),
+                kinds=tuple(col.get("kinds", ())),
+            )
+            for col in spec["columns"]
+        )
+    return out
+
+
+def _vocabularies() -> dict[str, tuple[Value, ...]]:
+    return {
+        name: tuple(
+            Value(
+                value=str(item["value"]),
+                label=item.get("label", str(item["value"]).replace("_", " ")),
+                description=item.get("description", ""),
+                group=item.get("group", ""),
+            )
+            for item in values
+        )
+        for name, values in contract()["vocabularies"].items()
+    }
+
+
+VERSION: int = contract()["version"]
+TABLE_COLUMNS: dict[str, tuple[Column, ...]] = _columns()
+VOCABULARIES: dict[str, tuple[Value, ...]] = _vocabularies()
+
+TABLES: tuple[str, ...] = tuple(TABLE_COLUMNS)
+FACT_TABLES: tuple[str, ...] = tuple(contract()["fact_tables"])
+ID_COLUMN: dict[str, str] = {table: spec["id"] for table, spec in contract()["tables"].items()}
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sources": (
-        "source_id", "title", "outlet", "author", "published", "published_basis",
-        "seed_file", "url", "accessed", "language", "notes",
-    ),
-    "entities": (
-        "entity_id", "name", "kind", "aliases", "affiliation", "description", "notes",
-        "claimant_type",
-    ),
-    "places": (
-        "place_id", "name", "kind", "parent_id", "iso_code", "lat", "lon", "aliases", "notes",
-    ),
-    "events": (
-        "event_id", "date", "date_basis", "event_type", "title", "summary", "actor_ids",
-        "place_ids", "source_id", "quote", "notes", "claimant_id",
-    ),
-    "designations": (
-        "designation_id", "jurisdiction_id", "authority", "target_id", "action", "date",
-        "date_basis", "source_id", "quote", "notes",
-    ),
-    "estimates": (
-        "estimate_id", "subject_id", "metric", "value_low", "value_high", "qualifier", "scope",
-        "place_ids", "claimant_id", "as_of", "as_of_basis", "source_id", "quote", "notes",
-        "measure", "restates_id",
-    ),
-}  # fmt: skip
-
-# Columns this project adds (allowed by the contract: "add columns freely").
-ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
-    # short_name: the label a chart's source line uses, e.g. "Meduza, Aug 2021".
-    "sources": ("short_name",),
-    # affiliation_type: the claimant family charts colour by (AFFILIATION_TYPES).
-    "entities": ("affiliation_type",),
-    "places": (),
-    # evidence: for rows of external sources (no text in the repo), what the source
-    # reports, in our own words. Seed-backed rows leave it empty and carry a quote.
-    "events": ("evidence",),
-    "designations": ("evidence",),
-    # category: strength (fighters, militants, organizations), capacity (madrassas,
-    # students, budget share) or context (economy, humanitarian, casualties...).
-    "estimates": ("category", "evidence"),
+    table: tuple(c.name for c in columns if c.public) for table, columns in TABLE_COLUMNS.items()
 }
-
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
+    table: tuple(c.name for c in columns if not c.public)
+    for table, columns in TABLE_COLUMNS.items()
+}
 COLUMNS: dict[str, tuple[str, ...]] = {
     table: CONTRACT_COLUMNS[table] + ADDED_COLUMNS[table] for table in TABLES
 }
 
-# Contract version 2: who is speaking (entities.claimant_type) and what a figure counts
-# (estimates.measure). Claims are compared only within one measure.
-CLAIMANT_TYPES: tuple[str, ...] = (
-    "un_body",
-    "russian_state",
-    "regional_bloc",
-    "us_state",
-    "central_asian_state",
-    "afghan_authorities",
-    "other_state",
-    "independent_expert",
-    "think_tank",
-    "media",
-)
 
-# What a number counts (docs/methodology.md, "Measures"): two figures are compared only within
-# one measure. ``metric`` keeps the source's word ("fighters", "militants", "cadre"); the measure
-# says which of these a figure is, so "members" and "fighters" of one group compare, while a count
-# that includes family members, a forecast or a count of fighters who moved does not.
-STRENGTH_MEASURES: tuple[str, ...] = (
-    "armed_strength",  # fighters, militants, members, cadre, persons of an armed group
-    "armed_strength_with_family",  # a figure that counts family members with the fighters
-    "armed_strength_forecast",  # what a group may grow to ("as many as 10,000 over the medium
-    # term"): a forecast, never compared with a count
-    "senior_members",  # leaders, senior officials, "major members"
-    "family_members",  # fighters' family members counted on their own
-    "armed_groups",  # a count of organizations
-    "recruits",  # people recruited or volunteering (from a region)
-    "relocated_fighters",  # fighters who moved into an area ("400 moved into the north")
-    "joined_security_forces",  # members of a group who joined Taliban police or army units
-    "strength_change_pct",  # a change in a group's size, in percent
-)
-CAPACITY_MEASURES: tuple[str, ...] = (
-    "training_camps",
-    "madrassas",
-    "madrassa_students",
-    "budget_share_pct",
-)
-# Context figures (economy, aid, migration, water, casualties): each counts its own thing, so
-# the measure is the metric itself and no two of them are ever compared.
-CONTEXT_MEASURES: tuple[str, ...] = (
-    "tax_revenue_usd",
-    "cpi_points_gained",
-    "opium_income_loss_usd",
-    "opiate_industry_workers",
-    "people_needing_aid",
-    "unemployed_added_per_year",
-    "refugees_returned",
-    "people_fled",
-    "canal_length_km",
-    "irrigated_area_ha",
-    "water_flow_reduction_pct",
-    "deaths",
-    "people_charged",
-    "population",
-)
-MEASURES: tuple[str, ...] = STRENGTH_MEASURES + CAPACITY_MEASURES + CONTEXT_MEASURES
+def values(vocabulary: str, group: str | None = None) -> tuple[str, ...]:
+    """The values of a vocabulary (of one ``group`` of it, e.g. the strength measures)."""
+    return tuple(v.value for v in VOCABULARIES[vocabulary] if group is None or v.group == group)
 
-DATE_BASES: tuple[str, ...] = ("stated", "inferred", "external")
 
-ENTITY_KINDS: tuple[str, ...] = ("armed_group", "state", "organization", "agency", "person")
+def labels(vocabulary: str) -> dict[str, str]:
+    """Each value's label, e.g. ``labels("date_basis")["stated"] == "stated in the source"``."""
+    return {v.value: v.label for v in VOCABULARIES[vocabulary]}
 
-# Who a claimant speaks for; one colour each on every chart and export.
-AFFILIATION_TYPES: tuple[str, ...] = (
-    "csto_official",
-    "russian_security_services",
-    "russian_government",
-    "central_asian_government",
-    "independent_expert",
-    "international_body",
-    "afghan_official",
-    "media",
-)
 
-PLACE_KINDS: tuple[str, ...] = (
-    "country", "province", "district", "city", "river", "canal", "region",
-)  # fmt: skip
-
-EVENT_TYPES: tuple[str, ...] = (
-    "takeover",
-    "attack",
-    "meeting",
-    "statement",
-    "arrest",
-    "prosecution",
-    "diplomatic",
-    "infrastructure",
-    "migration",
-    "report",
-    "militant_activity",
-    "threat",
-    "policy",
-    "military",
-)
-
-DESIGNATION_ACTIONS: tuple[str, ...] = (
-    "listed",
-    "delisting_considered",
-    "delisted",
-    "ban_suspended",
-    "relisted",
-)
-
-QUALIFIERS: tuple[str, ...] = (
-    "exact",
-    "approximately",
-    "more_than",
-    "up_to",
-    "range",
-    "order_of_magnitude",
-)
-
-ESTIMATE_CATEGORIES: tuple[str, ...] = ("strength", "capacity", "context")
+DATE_BASES = values("date_basis")
+ENTITY_KINDS = values("entity_kind")
+CLAIMANT_TYPES = values("claimant_type")
+AFFILIATION_TYPES = values("affiliation_type")
+PLACE_KINDS = values("place_kind")
+EVENT_TYPES = values("event_type")
+DESIGNATION_ACTIONS = values("designation_action")
+QUALIFIERS = values("qualifier")
+ESTIMATE_CATEGORIES = values("estimate_category")
+STRENGTH_MEASURES = values("measure", "strength")
+CAPACITY_MEASURES = values("measure", "capacity")
+CONTEXT_MEASURES = values("measure", "context")
+MEASURES = values("measure")
+DATE_BASIS_LABELS = labels("date_basis")

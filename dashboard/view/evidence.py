@@ -23,13 +23,14 @@ import pandas as pd
 
 from dashboard.charts.spec import coverage_text
 from dashboard.charts.theme import ACTION_LABELS, MUTED_COLOR
+from dashboard.ingest import vocab
 from dashboard.ingest.dates import parse_date
 from dashboard.ingest.frames import record_list
 from dashboard.ingest.quotes import find_quote
 from dashboard.view import filters
 from dashboard.view.view import view_of
 
-FACT_TABLES: tuple[str, ...] = ("events", "designations", "estimates")
+FACT_TABLES: tuple[str, ...] = vocab.FACT_TABLES
 ID_COLUMNS: dict[str, str] = {
     "events": "event_id",
     "designations": "designation_id",
@@ -40,11 +41,7 @@ TABLE_NOUNS: dict[str, tuple[str, str]] = {
     "designations": ("designation step", "designation steps"),
     "estimates": ("estimate", "estimates"),
 }
-BASIS_WORDS: dict[str, str] = {
-    "stated": "stated in the source",
-    "inferred": "inferred from the source",
-    "external": "from outside the source",
-}
+BASIS_WORDS: dict[str, str] = vocab.DATE_BASIS_LABELS
 HIGHLIGHT_COLOR = "#FFE08A"  # a pale amber mark: legible under every palette colour-vision type
 
 

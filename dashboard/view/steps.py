@@ -24,7 +24,7 @@ import pandas as pd
 
 from dashboard.charts.spec import coverage_text
 from dashboard.charts.theme import ACTION_LABELS
-from dashboard.ingest.vocab import DESIGNATION_ACTIONS
+from dashboard.ingest.vocab import DATE_BASIS_LABELS, DESIGNATION_ACTIONS
 from dashboard.view import filters
 from dashboard.view.marks import (
     ONGOING_ACTIONS,
@@ -38,11 +38,7 @@ from dashboard.view.view import REPORTED_LATER, VIEW_CACHE_SIZE, View
 DESIGNATION_KEY: tuple[str, ...] = ("jurisdiction_id", "target_id", "action")
 EVENT_KEY: tuple[str, ...] = ("event_type", "title")
 EVIDENCE_LABELS: dict[str, str] = {"seed": "Seed quote", "external": "External summary"}
-BASIS_SHORT: dict[str, str] = {
-    "stated": "stated in the source",
-    "inferred": "inferred from the source's context",
-    "external": "from outside the source",
-}
+BASIS_SHORT: dict[str, str] = DATE_BASIS_LABELS
 
 
 # ---- marks ---------------------------------------------------------------------------------------
