@@ -178,17 +178,17 @@ def test_describe_names_labels_and_evidence() -> None:
     assert "sources: KabulNow, Jun 2024" in text
     assert "event types: Attack" in text
     assert "known as of 2024-06-30" in text
-    assert "new since" not in text
+    assert "window since" not in text
     assert text.endswith("seed and external sources")
     assert FilterState(seed_only=True).describe().endswith("seed documents only")
 
 
 def test_describe_names_the_window() -> None:
-    assert "new since 2024-06-30; " in FilterState(since=D(2024, 6, 30)).describe()
+    assert "window since 2024-06-30; " in FilterState(since=D(2024, 6, 30)).describe()
     window = FilterState(since=D(2024, 6, 30), until=D(2025, 4, 30)).describe()
-    assert "new since 2024-06-30 to 2025-04-30" in window
+    assert "window since 2024-06-30 to 2025-04-30" in window
     open_start = FilterState(until=D(2025, 4, 30)).describe()
-    assert "new since the default date to 2025-04-30" in open_start
+    assert "window since the default date to 2025-04-30" in open_start
 
 
 def test_the_window_chooses_no_rows(estimates, designations, events) -> None:

@@ -170,7 +170,7 @@ class FilterState:
         if self.since or self.until:
             start = self.since.isoformat() if self.since else "the default date"
             end = f" to {self.until.isoformat()}" if self.until else ""
-            parts.append(f"new since {start}{end}")
+            parts.append(f"window since {start}{end}")
         parts.append("seed documents only" if self.seed_only else "seed and external sources")
         return "; ".join(parts)
 
