@@ -584,28 +584,39 @@ class _Diff:
             _as_of=pd.to_datetime(new["as_of_end"]),
         ).sort_values(["_published", "_as_of", "estimate_id"], na_position="last")
         pool = [row for _, row in before.iterrows() if not _text(row.get("restates_id"))]
+        known = {_claim_key(row): row for row in pool}
+        # one statement reported by several outlets is one line, with all its sources
+        statements: dict[tuple[str, ...], list[Any]] = {}
+        for label, row in order.iterrows():
+            statements.setdefault(_claim_key(row), []).append(label)
         items: list[Change] = []
-        for _, row in order.iterrows():
+        for key, labels in statements.items():
+            rows = order.loc[labels]
+            row = rows.iloc[0]
             restates = _text(row.get("restates_id"))
-            one = order.loc[[row.name]]
             if restates:
                 kind, sentence = "said again", self._restatement(row, restates)
+            elif key in known:
+                kind, sentence = "reported again", self._same_statement(row, known[key])
             else:
                 kind, sentence = "new figure", self._new_figure(row, pool)
+                sentence += self._also_repeated(row, order)
                 pool.append(row)
+            if len(rows) > 1:
+                sentence += f" Reported by {len(rows)} sources."
             items.append(
                 Change(
                     "claims",
                     self._claim_group(row),
                     kind,
                     sentence,
-                    self.first_reported(one),
-                    self.sources_of(one),
-                    self.records_of("estimates", one),
+                    self.first_reported(rows),
+                    self.sources_of(rows),
+                    self.records_of("estimates", rows),
                 )
             )
-        # new figures first, then the ones said again, each group together
-        rank = {"new figure": 0, "said again": 1}
+        # new figures first, then the ones said or reported again, each group together
+        rank = {"new figure": 0, "said again": 1, "reported again": 2}
         items.sort(key=lambda c: (rank[c.kind], c.group.lower()))
         return items
 
@@ -638,11 +649,32 @@ class _Diff:
         who = _text(origin.get("claimant_name")) or _text(origin.get("claimant_id"))
         when = _text(origin.get("as_of"))
         source = self.source_label.get(str(origin["source_id"]), str(origin["source_id"]))
+        dated = f"{format_date(when)}; {source}" if when else source
         return (
-            f"{said}: the figure {who} first stated"
-            + (f" in {format_date(when)}" if when else "")
-            + f" ({source}), said again; a repeat is not a new claim, so the comparison for "
-            "its group does not change."
+            f"{said}: the figure {who} first stated ({dated}), said again; a repeat is not a "
+            "new claim, so the comparison for its group does not change."
+        )
+
+    def _also_repeated(self, row: pd.Series, new: pd.DataFrame) -> str:
+        """A report that gives a new figure and repeats an old one of the same group (the UN's
+        "some Member States ... while others ...") says so, so "fell" is not read alone."""
+        same_source = new[
+            new["source_id"].eq(row["source_id"]) & new["restates_id"].fillna("").ne("")
+        ]
+        repeated = [
+            _text(other.get("value_text"))
+            for _, other in same_source.iterrows()
+            if self._comparable(row, other)
+        ]
+        if not repeated:
+            return ""
+        return f" The same source also repeats {' and '.join(dict.fromkeys(repeated))}."
+
+    def _same_statement(self, row: pd.Series, earlier: pd.Series) -> str:
+        source = self.source_label.get(str(earlier["source_id"]), str(earlier["source_id"]))
+        return (
+            f"{self._claim_text(row)}: the same statement, reported by {source} before "
+            f"{day_text(self.window.since)}; another outlet's report is not a new claim."
         )
 
     def _voice(self, row: pd.Series) -> tuple[str, str]:
@@ -684,9 +716,10 @@ class _Diff:
         if own:
             previous = max(own, key=_claim_order)
             verb = _direction(row, previous)
+            overlap = " (as stated, the two overlap)" if verb == "went from" else ""
             return (
                 f"{said}. {voice[0].upper() + voice[1:]} figure for {subject} {verb} "
-                f"{_value_when(previous)} to {_value_when(row)}. {compared}"
+                f"{_value_when(previous)} to {_value_when(row)}{overlap}. {compared}"
             )
         levels = [(_level(other), other) for other in peers]
         high_level, high = max(levels, key=lambda pair: pair[0])
@@ -696,6 +729,8 @@ class _Diff:
             place = f"now the highest claim, above {self._claimant(high)}'s {_value_when(high)}"
         elif level < low_level:
             place = f"now the lowest claim, below {self._claimant(low)}'s {_value_when(low)}"
+        elif high_level == low_level:
+            place = f"level with {self._claimant(low)}'s {_value_when(low)}"
         else:
             place = (
                 f"within the earlier claims, from {self._claimant(low)}'s {_value_when(low)} "
@@ -820,6 +855,21 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _claim_key(row: pd.Series) -> tuple[str, ...]:
+    """What makes two rows one statement: who, when, what, how much, over which area."""
+    return (
+        _text(row.get("claimant_id")),
+        _text(row.get("as_of")),
+        _text(row.get("subject_id")),
+        _text(row.get("measure")) or _text(row.get("metric")),
+        _text(row.get("qualifier")),
+        _text(row.get("value_low")),
+        _text(row.get("value_high")),
+        _text(row.get("restates_id")),
+        *_area(row),
+    )
+
+
 def _area(row: pd.Series) -> tuple[str, ...]:
     """The covered area: the places named (the scope's words where none is)."""
     places = tuple(sorted(p for p in _text(row.get("place_ids")).split("|") if p))
@@ -847,8 +897,9 @@ def _value_when(row: pd.Series) -> str:
 
 
 def _direction(row: pd.Series, previous: pd.Series) -> str:
-    """ "rose from" / "fell from" / "is unchanged from" / "overlaps": by what the words allow
-    (``claims_in_view``'s bounds), not by the bare numbers."""
+    """ "rose from" / "fell from" / "is unchanged from" / "went from": by what the words allow
+    (``claims_in_view``'s bounds), not by the bare numbers: "more than 23,000" then "more than
+    15,000" did not fall, as stated."""
     if _text(row.get("value_text")) == _text(previous.get("value_text")):
         return "is unchanged from"
     low, high = float(row["low_bound"]), float(row["high_bound"])
@@ -857,7 +908,7 @@ def _direction(row: pd.Series, previous: pd.Series) -> str:
         return "rose from"
     if high < prev_low:
         return "fell from"
-    return "changed, within what the words allow, from"
+    return "went from"
 
 
 # ---- corrections -------------------------------------------------------------------------------
@@ -897,7 +948,8 @@ def _corrections(
             kind = "removed"
         else:
             edits = "; ".join(
-                f"{column} changed from {old or '(empty)'} to {new or '(empty)'}"
+                f"{COLUMN_WORDS.get(column, column)} changed from {old or '(empty)'} to "
+                f"{new or '(empty)'}"
                 for column, old, new in correction.changes
             )
             sentence = f"{what}: {edits}."
@@ -916,6 +968,19 @@ def _corrections(
             )
         )
     return items, note
+
+
+COLUMN_WORDS: dict[str, str] = {
+    "as_of": "as-of date",
+    "value_low": "low value",
+    "value_high": "high value",
+    "published": "publication date",
+    "action": "step",
+    "event_type": "event type",
+    "subject_id": "subject",
+    "jurisdiction_id": "jurisdiction",
+    "target_id": "group",
+}
 
 
 def _describe_record(table: str, record_id: str, row: Mapping[str, Any]) -> str:
