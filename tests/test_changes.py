@@ -154,7 +154,7 @@ def test_a_restatement_inside_the_window_is_marked_and_changes_no_comparison(sma
     assert kinds(changes, "claims") == {"est-un-2025": "new figure", "est-ext-again": "said again"}
     again = next(i for i in changes.section("claims") if i.kind == "said again")
     assert "said again" in again.sentence and "comparison" in again.sentence
-    assert "Kazakhstan first stated in Sep 2024" in again.sentence
+    assert "the figure Kazakhstan first stated (Sep 2024; External report)" in again.sentence
     assert "**Said again.**" in changes.to_markdown()
     assert "said again" in changes.to_frame()["kind"].tolist()
     assert "1 said again" in changes.summary()
@@ -353,3 +353,37 @@ def test_every_record_links_to_its_source_on_the_sources_page(shipped) -> None:
     frame = changes.to_frame()
     assert list(frame.columns)[:6] == ["since", "until", "section", "group", "kind", "sentence"]
     assert frame["since"].eq("2024-06-30").all()
+
+
+def test_one_statement_from_two_outlets_is_one_line(tmp_path: Path) -> None:
+    """The UN's 2025 figure reported by a second outlet: one item, both sources, no comparison
+    of the figure with itself."""
+    tables = valid_tables()
+    un_series(tables)
+    tables["sources"].append(_external_source("ext-new-2", "2025-08-25"))
+    twin = next(r for r in tables["estimates"] if r["estimate_id"] == "est-un-2025")
+    tables["estimates"].append({**twin, "estimate_id": "est-un-2025-b", "source_id": "ext-new-2"})
+    ds, data_dir = _load(tmp_path, tables)
+    changes = changes_since(ds, FilterState(since=D(2025, 6, 30)), data_dir)
+    (item,) = changes.section("claims")
+    assert {r.record_id for r in item.records} == {"est-un-2025", "est-un-2025-b"}
+    assert len(item.sources) == 2 and "Reported by 2 sources." in item.sentence
+    assert "fell from 4,000–6,000 (2023) to around 2,000 (2025)" in item.sentence
+    # known before the window, the second outlet's report is not a new figure
+    later = changes_since(ds, FilterState(since=D(2025, 8, 23)), data_dir)
+    (again,) = later.section("claims")
+    assert again.kind == "reported again"
+    assert "the same statement, reported by Wire 2025-08-22 before 23 Aug 2025" in again.sentence
+
+
+def test_open_ended_figures_that_overlap_did_not_fall(tmp_path: Path) -> None:
+    """'more than 6,000' after 4,000-6,000: as stated the two overlap, so 'went from'."""
+    tables = valid_tables()
+    un_series(tables)
+    row = next(r for r in tables["estimates"] if r["estimate_id"] == "est-un-2025")
+    row.update(value_low="6000", value_high="", qualifier="more_than")
+    ds, data_dir = _load(tmp_path, tables)
+    changes = changes_since(ds, FilterState(since=D(2025, 6, 30)), data_dir)
+    (item,) = changes.section("claims")
+    assert "went from 4,000–6,000 (2023) to more than 6,000 (2025)" in item.sentence
+    assert "(as stated, the two overlap)" in item.sentence
