@@ -13,6 +13,7 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/since.py", title="What changed since", icon=":material/update:"),
     st.Page("pages/timeline.py", title="Designations timeline", icon=":material/timeline:"),
     st.Page("pages/map.py", title="Northern Afghanistan map", icon=":material/map:"),
     st.Page("pages/strength.py", title="Militant strength claims", icon=":material/groups:"),

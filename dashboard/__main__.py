@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard <command> ...`` (``validate``, ``export``).
+"""Command line: ``python -m dashboard <command> ...`` (``validate``, ``export``, ``changes``).
 
 Each command lives in its own module, listed in ``SUBCOMMANDS``; the module provides
 ``add_arguments(parser)`` and ``run(args) -> int`` (the exit code). Only the chosen command's
@@ -31,6 +31,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": (
         "dashboard.export.cli",
         "write every chart as PNG, SVG, HTML and CSV (and --pack: the PowerPoint briefing pack)",
+    ),
+    "changes": (
+        "dashboard.export.changes_cli",
+        "what changed since the last briefing (--since DATE [--until DATE]) as Markdown or CSV",
     ),
 }
 

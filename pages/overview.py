@@ -34,3 +34,8 @@ for number, finding in enumerate(findings):
             with st.expander("Evidence behind this finding"):
                 st.markdown("\n".join(f"- {ui.plain(line)}" for line in finding.details))
         ui.filter_page_link(finding.page, f"Open {finding.page_label}", ":material/arrow_forward:")
+
+changes = ui.changes(ds, state)
+st.subheader(changes.window.title.replace("Since", "What changed since", 1), divider="gray")
+st.markdown(ui.plain(changes.summary()))
+ui.filter_page_link("pages/since.py", "Open What changed since", ":material/update:")

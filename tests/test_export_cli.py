@@ -42,7 +42,9 @@ def test_every_chart_and_the_pack(tmp_path: Path) -> None:
     assert len(pngs) >= 5
     deck = Presentation(io.BytesIO((tmp_path / "briefing-pack.pptx").read_bytes()))
     slides = list(deck.slides)
-    assert len(slides) == len(pngs) + 2
+    assert len(slides) == len(pngs) + 3  # title, "Since" (an empty window here), sources
+    since = " ".join(s.text_frame.text for s in slides[1].shapes if s.has_text_frame)
+    assert since.startswith("Since ")
     title = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
     assert "known as of 2024-06-30" in title
     assert "Traceback" not in result.stderr

@@ -31,6 +31,9 @@ ROUND_TRIPS = [
     FilterState(event_types=("meeting",)),
     FilterState(known_as_of=D(2024, 6, 30)),
     FilterState(seed_only=True),
+    FilterState(since=D(2024, 6, 30)),
+    FilterState(since=D(2024, 6, 30), until=D(2025, 4, 30)),
+    FilterState(until=D(2025, 4, 30)),
     FilterState(
         date_from=D(2021, 8, 1),
         date_to=D(2025, 7, 4),
@@ -40,6 +43,8 @@ ROUND_TRIPS = [
         event_types=("attack", "meeting"),
         known_as_of=D(2025, 1, 1),
         seed_only=True,
+        since=D(2024, 1, 1),
+        until=D(2024, 12, 31),
     ),
 ]
 
@@ -108,6 +113,22 @@ JUNK = [
     ({"colour": ""}, FilterState(), [("colour", "")]),
     ({"embed": "true", "embed_options": "dark_theme"}, FilterState(), []),
     ({"page": "sources"}, FilterState(), []),
+    # the window: a since-date opens a period (its first day), an until-date closes one
+    ({"since": "2024-06"}, FilterState(since=D(2024, 6, 1)), []),
+    ({"until": "2025"}, FilterState(until=D(2025, 12, 31)), []),
+    ({"since": "2024-06-31"}, FilterState(), [("since", "2024-06-31")]),
+    ({"until": "soon"}, FilterState(), [("until", "soon")]),
+    ({"since": "1900-01-01"}, FilterState(), [("since", "1900-01-01")]),
+    (
+        {"since": "2025-01-01", "until": "2024-06-30"},
+        FilterState(until=D(2024, 6, 30)),
+        [("since", "2025-01-01")],
+    ),
+    (
+        {"since": ["2024-01-01", "2024-06-30"]},
+        FilterState(since=D(2024, 6, 30)),
+        [("since", "2024-01-01")],
+    ),
 ]
 
 
@@ -157,8 +178,28 @@ def test_describe_names_labels_and_evidence() -> None:
     assert "sources: KabulNow, Jun 2024" in text
     assert "event types: Attack" in text
     assert "known as of 2024-06-30" in text
+    assert "window since" not in text
     assert text.endswith("seed and external sources")
     assert FilterState(seed_only=True).describe().endswith("seed documents only")
+
+
+def test_describe_names_the_window() -> None:
+    assert "window since 2024-06-30; " in FilterState(since=D(2024, 6, 30)).describe()
+    window = FilterState(since=D(2024, 6, 30), until=D(2025, 4, 30)).describe()
+    assert "window since 2024-06-30 to 2025-04-30" in window
+    open_start = FilterState(until=D(2025, 4, 30)).describe()
+    assert "window since the default date to 2025-04-30" in open_start
+
+
+def test_the_window_chooses_no_rows(estimates, designations, events) -> None:
+    """since/until say what is new, not what is shown: every table keeps its rows."""
+    window = FilterState(since=D(2024, 6, 30), until=D(2024, 7, 31))
+    for frame, columns in (
+        (estimates, filters.ESTIMATE_COLUMNS),
+        (designations, filters.DESIGNATION_COLUMNS),
+        (events, filters.EVENT_COLUMNS),
+    ):
+        assert filters.apply(frame, window, columns).equals(frame)
 
 
 # ---- applying the state to the tables ------------------------------------------------------------

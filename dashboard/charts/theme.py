@@ -7,6 +7,8 @@ a reader who learns "orange = independent expert" on one chart can trust it on t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -138,3 +140,81 @@ def base_layout_dict(*, title: str, subtitle: str = "", source_line: str = "") -
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
         "annotations": notes,
     }
+
+
+# ---- the what-changed window on date axes ------------------------------------------------------
+WINDOW_COLOR = "#F0E442"  # Okabe–Ito yellow, faint: behind the marks, never hiding them
+WINDOW_OPACITY = 0.22
+WINDOW_NAME = "what-changed window"
+
+AxisSpan = tuple[str, str, tuple[Any, Any] | None]  # (x axis, its y axis, the x range shown)
+
+
+def window_shapes(
+    since: Any, until: Any, axes: Sequence[AxisSpan], *, latest: Any = None
+) -> list[dict[str, Any]]:
+    """Rectangles shading ``since``..``until`` behind the marks of each date axis in ``axes``.
+
+    ``axes``: (x axis id, y axis id, (first, last) date shown or None), e.g. ("x2", "y2",
+    (Timestamp, Timestamp)); ``window_axes(layout)`` reads them from a layout dict. Each
+    rectangle is clipped to its axis's range (a broken axis gets one per panel it reaches) and
+    spans its y axis's height; an open window (``until`` None) runs to the range's end, or on
+    an axis with no fixed range to ``latest`` (not shaded without one). The first rectangle says
+    what the band is. Dates: anything pandas reads as a timestamp.
+    """
+    import pandas as pd
+
+    start = pd.Timestamp(since)
+    end = pd.Timestamp(until) + pd.Timedelta(hours=23, minutes=59) if until is not None else None
+    label = f"since {start.day} {start:%b %Y}"
+    shapes: list[dict[str, Any]] = []
+    for x_axis, y_axis, shown in axes:
+        low, high = (pd.Timestamp(shown[0]), pd.Timestamp(shown[1])) if shown else (None, None)
+        right = end if end is not None else high
+        if right is None and latest is not None:
+            right = pd.Timestamp(latest) + pd.Timedelta(hours=23, minutes=59)
+        if right is None:
+            continue
+        left = max(start, low) if low is not None else start
+        right = min(right, high) if high is not None else right
+        if left >= right:
+            continue
+        shape: dict[str, Any] = {
+            "type": "rect",
+            "xref": x_axis,
+            "yref": f"{y_axis} domain",
+            "x0": left.isoformat(),
+            "x1": right.isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": WINDOW_COLOR,
+            "opacity": WINDOW_OPACITY,
+            "line": {"width": 0},
+            "layer": "below",
+            "name": WINDOW_NAME,
+        }
+        if not shapes:
+            shape["label"] = {
+                "text": label,
+                "textposition": "top left",
+                "font": {"size": 11, "color": MUTED_COLOR},
+            }
+        shapes.append(shape)
+    return shapes
+
+
+def window_axes(layout: Mapping[str, Any]) -> list[AxisSpan]:
+    """The date x axes of a layout dict (``fig.layout.to_plotly_json()`` or a builder's own),
+    with their y axes and fixed ranges, for ``window_shapes``."""
+    out: list[AxisSpan] = []
+    for key in sorted(layout, key=lambda k: (len(k), k)):
+        if not re.fullmatch(r"xaxis\d*", key):
+            continue
+        axis = layout[key] or {}
+        if axis.get("type") not in (None, "date"):
+            continue
+        x_id = "x" + key[len("xaxis") :]
+        y_id = str(axis.get("anchor") or "y" + key[len("xaxis") :])
+        shown = axis.get("range")
+        out.append((x_id, y_id, (shown[0], shown[1]) if shown else None))
+    return out

@@ -42,6 +42,8 @@ from dashboard.charts.theme import (
     BASIS_SYMBOL_SUFFIX,
     MUTED_COLOR,
     jurisdiction_color,
+    window_axes,
+    window_shapes,
 )
 from dashboard.ingest.vocab import DESIGNATION_ACTIONS, EVENT_TYPES
 from dashboard.view import filters
@@ -403,6 +405,7 @@ def build_designation_timeline(ds: Any, state: FilterState) -> ChartSpec:
             " Listings dated before the known-as-of date are shown even where our sources for"
             " them were published later (a matter of record by then; the hover says so)."
         )
+    caption += shade_window(fig, ds, state)
     return ChartSpec(
         chart_id="designations-timeline",
         title=title,
@@ -437,6 +440,7 @@ def build_event_timeline(ds: Any, state: FilterState) -> ChartSpec:
     undated = len(rows) - len(dated)
     if undated:
         caption += f" {counted(undated, 'undated event')} listed below the chart."
+    caption += shade_window(fig, ds, state)
     return ChartSpec(
         chart_id="key-events-timeline",
         title=title,
@@ -444,4 +448,29 @@ def build_event_timeline(ds: Any, state: FilterState) -> ChartSpec:
         figure=fig,
         rows=event_records(rows),
         source_ids=source_ids,
+    )
+
+
+def shade_window(fig: go.Figure, ds: Any, state: FilterState) -> str:
+    """Shade the reader's what-changed window (``state.since``/``until``) on ``fig``'s date
+    axes; returns the caption's sentence about it ("" when no window is chosen)."""
+    if state.since is None and state.until is None:
+        return ""
+    from dashboard.view.changes import day_text, window_of
+
+    window = window_of(ds, state)
+    options = filters.filter_options(ds)
+    shapes = window_shapes(
+        window.since,
+        window.until,
+        window_axes(fig.layout.to_plotly_json()),
+        latest=max(d for d in (options.last_date, options.last_published, window.since) if d),
+    )
+    if not shapes:
+        return ""
+    fig.layout.shapes = (*fig.layout.shapes, *shapes)
+    end = f" to {day_text(window.until)}" if window.until else ""
+    return (
+        f" The shaded band is the window since {day_text(window.since)}{end} (dates in it); "
+        "what was first reported in it is listed on the What changed page."
     )

@@ -104,12 +104,18 @@ def build_pack(
     coverage: str,
     stamp_for: Any,
     today: dt.date | None = None,
+    changes: Any = None,
 ) -> bytes:
-    """The deck as bytes. ``stamp_for(spec)`` gives each chart's coverage stamp."""
+    """The deck as bytes. ``stamp_for(spec)`` gives each chart's coverage stamp; ``changes``
+    (``dashboard.view.changes.Changes``) adds the "Since <date>" slide after the title."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     made = (today or dt.date.today()).isoformat()
     _title_slide(prs, [f"Filters: {filters_text}", coverage, f"Generated {made}"])
+    if changes is not None:
+        from dashboard.export.since_slide import add_since_slides
+
+        add_since_slides(prs, changes)
     all_ids: list[str] = []
     for spec in specs:
         png = chart_files.to_png(chart_files.stamped_figure(spec, stamp_for(spec)))

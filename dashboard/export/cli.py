@@ -8,12 +8,16 @@ names it, not a silently different export.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
+
+from pptx import Presentation
 
 from dashboard.charts import catalog
 from dashboard.export import briefing_pack, chart_files
 from dashboard.ingest.loader import DataInvalid, load_dataset
+from dashboard.view.changes import changes_since
 from dashboard.view.filters import FilterState, filter_options
 
 FORMATS = ("png", "svg", "html", "csv")
@@ -26,6 +30,8 @@ FILTER_OPTIONS = {
     "claimant": "claimant",
     "group": "group",
     "event_type": "event_type",
+    "since": "since",
+    "until": "until",
 }
 
 
@@ -43,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     filters.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY[-MM[-DD]]")
     filters.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY[-MM[-DD]]")
     filters.add_argument("--known-as-of", dest="known_as_of", metavar="DATE")
+    filters.add_argument(
+        "--since", metavar="DATE", help="last briefing: shade it on the timelines; pack slide"
+    )
+    filters.add_argument("--until", metavar="DATE", help="end of the --since window")
     for name, noun in (
         ("source", "source id"),
         ("claimant", "claimant entity id"),
@@ -105,8 +115,9 @@ def run(args: argparse.Namespace) -> int:
             filters_text=state.describe(filter_options(ds).labels()),
             coverage=catalog.stamp(ds, state, all_ids),
             stamp_for=lambda spec: catalog.stamp(ds, state, spec.source_ids),
+            changes=changes_since(ds, state, args.data),
         )
         (out / "briefing-pack.pptx").write_bytes(deck)
-        print(f"briefing-pack: {len(specs) + 2} slides")
+        print(f"briefing-pack: {len(Presentation(io.BytesIO(deck)).slides)} slides")
     print(f"wrote {out}")
     return 0

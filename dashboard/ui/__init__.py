@@ -191,6 +191,8 @@ def _state_from_filter_widgets(changed: str) -> None:
         event_types=tuple(session.get(keys["event_types"], current.event_types)),
         known_as_of=known,
         seed_only=session.get(keys["evidence"]) == _EVIDENCE_CHOICES[1],
+        since=current.since,  # the Since page's window (set there, see set_window)
+        until=current.until,
     )
 
 
@@ -421,6 +423,7 @@ def briefing_pack_button(ds: Dataset, state: FilterState) -> None:
             filters_text=state.describe(filter_labels(ds)),
             coverage=catalog.stamp(ds, state, all_ids),
             stamp_for=lambda spec: catalog.stamp(ds, state, spec.source_ids),
+            changes=changes(ds, state),
         )
 
     st.download_button(
@@ -434,3 +437,27 @@ def briefing_pack_button(ds: Dataset, state: FilterState) -> None:
     )
     # (a caption, not the button's help: a tooltip makes Streamlit draw the button twice)
     st.caption("Every chart for the current filters, one per slide, with captions and sources.")
+
+
+# ---- what changed since the last briefing (pages/since.py, the Overview's count) ---------------
+def data_dir() -> str | None:
+    """The CSV folder the dataset was loaded from (its git history gives the corrections)."""
+    import os
+
+    return os.environ.get("DASHBOARD_DATA_DIR") or None
+
+
+def changes(ds: Dataset, state: FilterState) -> Any:
+    """The what-changed list for the reader's filters and window (one function everywhere)."""
+    from dashboard.view.changes import changes_since
+
+    return changes_since(ds, state, data_dir())
+
+
+def set_window(since: dt.date | None, until: dt.date | None) -> None:
+    """Store a new window in the reader's filter state; the URL follows on the next run."""
+    current: FilterState = st.session_state.get(_FILTER_STATE, FilterState())
+    if since is not None and until is not None and since > until:
+        until = None
+        st.session_state[_FILTER_MESSAGE] = "The until-date was before the since-date; cleared."
+    st.session_state[_FILTER_STATE] = current.with_(since=since, until=until)

@@ -61,6 +61,11 @@ class FilterState:
     event_types: tuple[str, ...] = ()
     known_as_of: dt.date | None = None
     seed_only: bool = False
+    # The window of the "what changed" list (dashboard/view/changes.py) and of the shading on
+    # the timelines: rows first reported after ``since`` up to ``until``. None: the default
+    # (since) or open (until). They choose no rows: the other filters do.
+    since: dt.date | None = None
+    until: dt.date | None = None
 
     # ---- URL ---------------------------------------------------------------------------
     def to_query(self) -> dict[str, str]:
@@ -95,7 +100,7 @@ class FilterState:
             raw = _last_of(param, params.get(param), rejections)
             if not raw:
                 continue
-            parsed = _parse_url_date(raw, end=name != "date_from")
+            parsed = _parse_url_date(raw, end=name not in _START_DATES)
             if isinstance(parsed, str):
                 rejections.append(Rejection(param, raw, parsed))
             else:
@@ -106,6 +111,12 @@ class FilterState:
                 Rejection("from", date_from.isoformat(), f"after the to-date {date_to.isoformat()}")
             )
             del values["date_from"]
+        since, until = values.get("since"), values.get("until")
+        if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
+            rejections.append(
+                Rejection("since", since.isoformat(), f"after the until-date {until.isoformat()}")
+            )
+            del values["since"]
         for name, param in _LIST_PARAMS.items():
             allowed: frozenset[str] = getattr(vocabulary, name)
             kept: list[str] = []
@@ -156,6 +167,10 @@ class FilterState:
             parts.append("event types: " + ", ".join(labels.get(t, t) for t in self.event_types))
         if self.known_as_of:
             parts.append(f"known as of {self.known_as_of.isoformat()}")
+        if self.since or self.until:
+            start = self.since.isoformat() if self.since else "the default date"
+            end = f" to {self.until.isoformat()}" if self.until else ""
+            parts.append(f"window since {start}{end}")
         parts.append("seed documents only" if self.seed_only else "seed and external sources")
         return "; ".join(parts)
 
@@ -163,7 +178,15 @@ class FilterState:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-_DATE_PARAMS = {"date_from": "from", "date_to": "to", "known_as_of": "known_as_of"}
+_DATE_PARAMS = {
+    "date_from": "from",
+    "date_to": "to",
+    "known_as_of": "known_as_of",
+    "since": "since",
+    "until": "until",
+}
+# Dates that open a period: ``2024-06`` means its first day (the others take the last).
+_START_DATES = frozenset({"date_from", "since"})
 _LIST_PARAMS = {
     "sources": "source",
     "claimants": "claimant",
@@ -213,9 +236,9 @@ def _last_of(param: str, value: str | Sequence[str] | None, rejections: list[Rej
 def _parse_url_date(raw: str, *, end: bool) -> dt.date | str:
     """A date from a link, or the reason it is not one.
 
-    ``2024`` and ``2024-06`` are accepted as shorthand, as the dataset writes dates: a from-date
-    takes the first day of the period, a to-date or known-as-of date the last, so ``from=2024&
-    to=2024`` means the whole year.
+    ``2024`` and ``2024-06`` are accepted as shorthand, as the dataset writes dates: a from- or
+    since-date takes the first day of the period, a to-, until- or known-as-of date the last, so
+    ``from=2024&to=2024`` means the whole year.
     """
     try:
         value = parse_date(raw.strip())
