@@ -98,6 +98,9 @@ class StreamlitSession:
         self.timeout = timeout
         self.http = requests.Session()
         self.http.trust_env = False  # loopback only: never through a proxy from the environment
+        # A new connection per request: a kept-alive one can be closed by the server while the
+        # reader thinks (uvicorn's keep-alive is 5 s), and requests does not retry as browsers do.
+        self.http.headers["Connection"] = "close"
         self.ws: Any = None
         self.session_id = ""
         self.query_string = ""  # the address bar's query string, as the app last wrote it
@@ -108,7 +111,7 @@ class StreamlitSession:
     async def open(self, path: str = "", query: str = "") -> None:
         """Load the page's HTML like a browser (cookies), then open the websocket."""
         url = f"{self.base_url}/{path}" + (f"?{query}" if query else "")
-        response = await asyncio.to_thread(self.http.get, url, timeout=self.timeout)
+        response = await self.get(url)
         if response.status_code != 200:
             raise ProtocolError(f"GET /{path}: HTTP {response.status_code}")
         self.query_string = query
@@ -127,6 +130,13 @@ class StreamlitSession:
             )
         except (OSError, websockets.exceptions.WebSocketException, TimeoutError) as error:
             raise ProtocolError(f"websocket handshake: {type(error).__name__}: {error}") from error
+
+    async def get(self, url: str) -> requests.Response:
+        """An HTTP GET in a worker thread (the event loop keeps serving the other readers)."""
+        try:
+            return await asyncio.to_thread(self.http.get, url, timeout=self.timeout)
+        except requests.RequestException as error:
+            raise ProtocolError(f"GET {url}: {type(error).__name__}: {error}") from error
 
     async def close(self) -> None:
         """Close the websocket cleanly (a close frame, as a tab being closed sends)."""
@@ -250,7 +260,6 @@ class StreamlitSession:
                 raise ProtocolError(f"download refused: {answer.error_msg or 'no URL'}")
             url = answer.deferred_file.url
             break
-        target = url if url.startswith("http") else f"{self.base_url}{url}"
-        response = await asyncio.to_thread(self.http.get, target, timeout=self.timeout)
+        response = await self.get(url if url.startswith("http") else f"{self.base_url}{url}")
         seconds = time.monotonic() - started
         return Download(seconds, url, response.status_code, len(response.content))
