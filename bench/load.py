@@ -28,6 +28,7 @@ import concurrent.futures
 import dataclasses
 import datetime as dt
 import json
+import os
 import random
 import resource
 import statistics
@@ -35,6 +36,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,6 +62,7 @@ PAGE_KINDS = ("visit", "filter", "link")  # steps that are page views (a script 
 DOWNLOAD_LOST = "download lost before it was fetched"
 
 TARGET_SESSIONS = 50
+THINK_S = 10.0  # a reader's mean pause between steps: reading a chart takes longer, not less
 TARGET_RATIO = 5.0
 BREAKING_RATIO = 10.0
 BREAKING_STEPS = (10, 25, 50, 100, 200)
@@ -326,6 +329,7 @@ class Measured:
     solo: dict[str, float]  # one reader alone on the same server: median seconds per step label
     memory_before: dict[str, float] = field(default_factory=dict)
     memory_after: dict[str, float] = field(default_factory=dict)
+    server_cpu_s: float | None = None  # the app server's CPU time during the load
 
     @property
     def baseline_s(self) -> float:
@@ -385,9 +389,12 @@ class Measured:
             )
         else:
             lines.append("server memory: not measured (a server this benchmark did not start)")
+        wall = self.result.wall_s
+        busy = f", server CPU {self.server_cpu_s:.1f} s" if self.server_cpu_s is not None else ""
         lines.append(
-            f"{config.sessions} sessions, arriving over {config.ramp_s:.0f} s, pausing "
-            f"{config.think_s:.1f} s between steps (mean); wall {self.result.wall_s:.1f} s, "
+            f"{config.sessions} sessions ({config.walk} walk), arriving over "
+            f"{config.ramp_s:.0f} s, pausing {config.think_s:.1f} s between steps (mean): "
+            f"{len(self.result.page_views) / wall:.1f} page views/s in {wall:.1f} s{busy}, "
             f"load generator CPU {self.result.client_cpu_s:.1f} s"
         )
         for problem, count in Counter(self.result.errors).most_common(10):
@@ -406,6 +413,7 @@ class Measured:
             "memory_after_mb": self.memory_after,
             "wall_s": self.result.wall_s,
             "client_cpu_s": self.result.client_cpu_s,
+            "server_cpu_s": self.server_cpu_s,
             "steps": [dataclasses.asdict(s) for s in self.result.steps],
             "problems": self.result.problems,
         }
@@ -441,6 +449,13 @@ class Servers:
     def memory(self) -> dict[str, float]:
         return self.app.memory() if self.app is not None else {}
 
+    def cpu_seconds(self) -> float | None:
+        """The app server's CPU time so far (user + system, from /proc/<pid>/stat)."""
+        if self.app is None:
+            return None
+        fields = Path(f"/proc/{self.app.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 def solo_medians(url: str, config: LoadConfig, passes: int = 3) -> dict[str, float]:
     """One reader alone, ``passes`` times on the warm server: median seconds per step."""
@@ -456,13 +471,16 @@ def measure(servers: Servers, config: LoadConfig, solo: dict[str, float]) -> Mea
     """One load run between two baseline measurements; the server log's errors count too."""
     before = baseline_times(servers.baseline.base_url)
     memory_before = servers.memory()
+    cpu_before = servers.cpu_seconds()
     log_offset = servers.app.log_size() if servers.app else 0
     result = run_load(servers.url, config)
+    cpu_after = servers.cpu_seconds()
     if servers.app is not None:
         result.problems += [f"server log: {line}" for line in servers.app.log_problems(log_offset)]
     memory_after = servers.memory()
     after = baseline_times(servers.baseline.base_url)
-    return Measured(servers.url, result, before, after, solo, memory_before, memory_after)
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    return Measured(servers.url, result, before, after, solo, memory_before, memory_after, cpu)
 
 
 def breaking_steps(limit: int) -> Iterator[int]:
@@ -481,8 +499,13 @@ def main(argv: list[str] | None = None) -> int:
         "--duration", type=float, help="keep the sessions going for this many seconds, each "
         "slot starting a new reader when one finishes (default: each reader goes through once)",
     )  # fmt: skip
-    parser.add_argument("--think", type=float, default=2.0, help="mean pause between steps, s")
-    parser.add_argument("--ramp", type=float, default=5.0, help="arrivals spread over, s")
+    parser.add_argument(
+        "--think", type=float, default=THINK_S, help=f"mean pause between steps, s (default "
+        f"{THINK_S:.0f}: a reader glancing at each page; 0: every reader as fast as it is served)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ramp", type=float, default=THINK_S, help=f"arrivals spread over, s ({THINK_S:.0f})"
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help="one step's limit, s")
     parser.add_argument(
         "--walk", choices=("full", "short"), default="full",
