@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the whole test suite: lint, dataset validation, unit, AppTest and browser tests
+# Run the whole test suite: lint, dataset validation, unit, AppTest, load and browser tests
 # (installs what it needs on first use). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,8 +8,8 @@ export BROWSER_PATH="${BROWSER_PATH:-/usr/bin/chromium}"
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .
 uv run --frozen python -m dashboard validate
-# Unit and AppTest tests, then the browser tests (each worker with its own servers and Chromium),
-# both on two workers; the 20-reader load test last and alone, so nothing else competes with it.
+# Unit and AppTest tests with the protocol-level load tests (tests/load: simulated readers on one
+# server, bad connections, two replicas behind nginx), then the browser tests (each worker with
+# its own servers and Chromium), both on two workers.
 uv run --frozen pytest -n 2 --ignore=tests/browser "$@"
-uv run --frozen pytest -n 2 tests/browser -m "not load" "$@"
-exec uv run --frozen pytest tests/browser -m load "$@"
+exec uv run --frozen pytest -n 2 tests/browser "$@"

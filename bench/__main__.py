@@ -20,6 +20,9 @@ the redrawn page within 2x the baseline's; every page under 1 s at 1000x; a warm
 0.5 s.
 ``--quick`` skips the 1000x data and the browser pass.
 Results also go to bench/results/<timestamp>.json.
+
+``python -m bench load`` is the load benchmark: many readers at once over Streamlit's own
+protocol, no browser (``bench/load.py``).
 """
 
 from __future__ import annotations
@@ -256,6 +259,11 @@ def _mark(ok: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:
+        from bench import load
+
+        return load.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip 1000x and the browser pass")
     parser.add_argument("--repeats", type=int, default=5, help="runs per page (median)")
