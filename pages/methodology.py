@@ -7,7 +7,8 @@ import streamlit as st
 from dashboard import ui
 
 ds = ui.dataset()
-ui.filters(ds)  # keeps the sidebar and the link's filters while the reader is here
+state = ui.filters(ds)  # keeps the sidebar and the link's filters while the reader is here
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
+ui.filter_notice(ds, state, applies=False)
 st.markdown(METHODOLOGY.read_text(encoding="utf-8"))
