@@ -586,31 +586,35 @@ def _points_in_url(spec: ChartSpec, key: str, param: str, live: list[dict]) -> l
     return points
 
 
-def _stamp(source_ids: tuple[str, ...]) -> str:
-    from dashboard.charts import catalog
-
-    state: FilterState = st.session_state.get(_FILTER_STATE, FilterState())
-    return catalog.stamp(dataset(), state, source_ids)
-
-
 def chart_downloads(spec: ChartSpec, key: str) -> None:
-    """PNG, SVG, offline HTML and the rows as CSV; each file is made only when clicked."""
+    """PNG, SVG, offline HTML and the rows as CSV; each file is made only when clicked. Names
+    carry the chart, the filters in short and the day (``chart_files.file_name``); the CSV
+    starts with what it holds (``chart_files.rows_csv``)."""
+    from dashboard.charts import catalog
     from dashboard.export import chart_files
 
-    stamp = _stamp(spec.source_ids)
+    ds = dataset()
+    state: FilterState = st.session_state.get(_FILTER_STATE, FilterState())
+    stamp = catalog.stamp(ds, state, spec.source_ids)
+    today = dt.date.today()
     figure = functools.cache(lambda: chart_files.stamped_figure(spec, stamp))
     makers = {
         "png": ("PNG (slide, 2x)", lambda: chart_files.to_png(figure())),
         "svg": ("SVG", lambda: chart_files.to_svg(figure())),
         "html": ("Interactive HTML", lambda: chart_files.to_html(figure(), spec.title)),
-        "csv": ("Rows as CSV", lambda: chart_files.rows_csv(spec)),
+        "csv": (
+            "Rows as CSV",
+            lambda: chart_files.rows_csv(
+                spec, chart_files.csv_stamp(ds, state, spec, stamp, today)
+            ),
+        ),
     }
     with st.container(horizontal=True, key=f"{key}_downloads"):
         for extension, (label, make) in makers.items():
             st.download_button(
                 label,
                 data=make,
-                file_name=chart_files.file_name(spec.chart_id, extension),
+                file_name=chart_files.file_name(spec.chart_id, extension, state, today),
                 mime=chart_files.MIME_TYPES[extension],
                 key=f"{key}_download_{extension}",
                 icon=":material/download:",
@@ -637,7 +641,7 @@ def briefing_pack_button(ds: Dataset, state: FilterState) -> None:
     st.download_button(
         "Briefing pack (.pptx)",
         data=make,
-        file_name="briefing-pack.pptx",
+        file_name=chart_files.file_name("briefing-pack", "pptx", state, dt.date.today()),
         mime=chart_files.MIME_TYPES["pptx"],
         key="briefing_pack",
         icon=":material/slideshow:",

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pytest
-from browser_support import PAGES, QUIET_MS
+from browser_support import PAGES, QUIET_MS, nav_link
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
@@ -130,8 +130,7 @@ async def one_reader(context: Any, server: StreamlitServer, number: int, run: Lo
                 else:
                     heading = page.locator('[data-testid="stMain"] h1').first
                     before = await heading.inner_text()
-                    nav = page.get_by_test_id("stSidebarNav")
-                    await nav.get_by_role("link", name=app_page.title, exact=True).click()
+                    await nav_link(page, app_page.title).click()
                     # under load the new page's run can start late: until its title is drawn,
                     # "idle and drawn" would describe the page being left
                     await page.wait_for_function(

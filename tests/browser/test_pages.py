@@ -21,11 +21,13 @@ from browser_support import (
     download_all,
     download_pack,
     fingerprints,
+    nav_link,
     page_id,
 )
 
 from bench.harness import AppPage, StreamlitServer
 from dashboard.charts import catalog
+from dashboard.export import briefing_pack
 from dashboard.ingest.loader import load_dataset
 from dashboard.view.filters import FilterState
 
@@ -98,12 +100,12 @@ def test_the_navigation_lists_every_page_and_each_opens_from_it(
     """The sidebar's links (client-side navigation, as a reader moves) reach every page."""
     reader = browse(server)
     reader.open(PAGES[0])
-    nav = reader.page.get_by_test_id("stSidebarNav")
+    nav = reader.sidebar().get_by_test_id("stPageLink")
     # each link's text is its icon's ligature name, then the title
-    links = [text.split("\n")[-1] for text in nav.get_by_role("link").all_inner_texts()]
+    links = [text.split("\n")[-1] for text in nav.all_inner_texts()]
     assert links == [page.title for page in PAGES]
     for page in PAGES[1:]:
-        nav.get_by_role("link", name=page.title, exact=True).click()
+        nav_link(reader.page, page.title).click()
         reader.page.wait_for_url(re.compile(rf"/{page.url_path}(\?|$)"))
         reader.settle()
         assert not reader.exceptions(), page.slug
@@ -160,8 +162,9 @@ def test_the_briefing_pack_downloads_as_a_deck(
     assert pack.suffix == ".pptx"
     with zipfile.ZipFile(pack) as deck:
         slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
-    charts = len(catalog.chart_specs(load_dataset(), FilterState()))
-    assert len(slides) == charts + 2, f"{len(slides)} slides for {charts} charts (+ title, sources)"
+    specs = catalog.chart_specs(load_dataset(), FilterState())
+    expected = 1 + len(specs) + briefing_pack.source_slides(load_dataset(), specs)
+    assert len(slides) == expected, f"{len(slides)} slides for {len(specs)} charts"
     reader.assert_healthy()
 
 
