@@ -39,3 +39,14 @@ def test_the_limits_the_document_states_are_the_ones_the_code_uses() -> None:
     assert f"more than {LABEL_LIMIT} claims" in section
     assert f"above {QUOTE_LIMIT} the hover" in section
     assert f"the first {MAX_LISTED} records" in section
+
+
+def test_the_document_speaks_to_readers_and_the_developer_details_are_in_docs() -> None:
+    """Column names, file paths and validator commands belong in docs/developer-notes.md."""
+    docs = APP.parent / "docs"
+    reader = (docs / "methodology.md").read_text(encoding="utf-8")
+    for developer_only in ("python -m", "(checked)", "data/", "seeds/", "estimates.csv", "_id`"):
+        assert developer_only not in reader, developer_only
+    notes = (docs / "developer-notes.md").read_text(encoding="utf-8")
+    assert "python -m dashboard validate" in notes and "`value_low`" in notes
+    assert "skiprows=chart_files.STAMP_ROWS" in notes
