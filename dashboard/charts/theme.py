@@ -224,8 +224,9 @@ def screen_layout(layout: dict[str, Any], *, legend_rows: int = 0) -> dict[str, 
     - A legend outside the plot on the right moves under the plot, horizontal, and the figure
       grows by ``legend_rows`` rows for it: on a phone a right-hand legend took most of the
       width (the designations timeline kept 60 px of plot).
-    - Side margins shrink to what the axes need (Plotly's automargin widens them for tick
-      labels), so a phone keeps about 340 px of its 358 px column for the plot.
+    - Side margins shrink to what the axes need (Plotly's automargin widens them for an axis
+      title), and y tick labels go inside the plot, so a phone keeps at least 300 px of its
+      358 px column for the plot.
     ``layout`` is changed in place and returned.
     """
     layout["title"] = {"text": ""}
@@ -237,6 +238,13 @@ def screen_layout(layout: dict[str, Any], *, legend_rows: int = 0) -> dict[str, 
     for key, axis in layout.items():
         if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
             axis.setdefault("automargin", True)
+        if key.startswith("yaxis") and isinstance(axis, dict):
+            # numbers sit inside the plot, over its left edge, and the axis title close to
+            # them: the 70 px a column of "40,000" and a spaced-out title took is plot again
+            axis.setdefault("ticklabelposition", "inside")
+            title = axis.get("title")
+            if isinstance(title, dict) and title.get("text"):
+                title.setdefault("standoff", 4)
     legend = layout.get("legend") or {}
     outside_right = legend.get("x") is None or float(legend.get("x", 1.02)) >= 1
     if legend_rows and layout.get("showlegend", True) is not False and outside_right:

@@ -113,9 +113,19 @@ _TOGGLE_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": Fals
 _POINT = re.compile(r"^(\d{1,4})\.(\d{1,7})$")
 
 
+# Page-wide style, for what Streamlit's own elements do not cover: the Sources page's HTML (a
+# long URL or word in a metadata table, a quote) wraps instead of widening a phone's page past
+# its screen, and a wide table scrolls inside its box.
+PAGE_STYLE = """<style>
+.source-meta, .source-text, .source-records, .source-evidence { overflow-wrap: anywhere; }
+table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
+</style>"""
+
+
 def page_links(pages: list[Any]) -> None:
     """The sidebar's links to every page, drawn by app.py (``st.navigation`` is hidden), that
     carry the filters (see the History note above)."""
+    st.html(PAGE_STYLE)
     st.session_state[_NAV_SLOT] = st.sidebar.empty()
     st.session_state["_nav_pages"] = pages
     query = {
