@@ -476,8 +476,7 @@ def _disputes(
                     "yref": "y",
                     "text": "dates disagree",
                     "showarrow": False,
-                    # a halo in the background's colour (light or dark) over the dotted line
-                    "font": {"size": 11, "color": DISPUTE_COLOR, "shadow": "auto"},
+                    "font": {"size": 11, "color": DISPUTE_COLOR},
                 }
             )
     traces = [
