@@ -181,3 +181,27 @@ def test_the_offline_guard_sees_a_request_to_another_host(
     assert outcome == "failed"
     assert reader.guard.blocked == ["http://example.com/probe"]
     reader.guard.blocked.clear()  # expected here; any other test that records one fails
+
+
+def test_back_undoes_a_filter_change_and_page_links_keep_the_filters(
+    server: StreamlitServer, browse: Browse
+) -> None:
+    """Only a browser has a Back button: Streamlit reruns the page with the older address, and
+    the page must show that address's filters (not write the newer ones back)."""
+    reader = browse(server)
+    reader.open(PAGES[0])
+    reader.choose_radio("Seed documents only")
+    reader.wait_for_query(r"evidence=seed")
+    nav_link(reader.page, PAGES[1].title).click()
+    reader.wait_for_query(rf"/{PAGES[1].url_path}\?evidence=seed")  # one entry, with the filters
+    reader.settle()
+    reader.page.go_back()
+    reader.wait_for_query(r"/\?evidence=seed$")
+    reader.settle()
+    reader.page.go_back()  # before the filter change
+    reader.page.wait_for_url(lambda url: urlsplit(url).query == "")
+    reader.settle()
+    assert reader.sidebar().get_by_role("radio", name="All sources").is_checked()
+    reader.page.wait_for_timeout(1_000)  # nothing writes the newer filters back
+    assert urlsplit(reader.page.url).query == ""
+    reader.assert_healthy()
