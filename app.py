@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import ui
+
 st.set_page_config(
     page_title="Afghanistan–Central Asia threat monitor",
     # A local file: an emoji or material icon favicon would be fetched from the web.
@@ -21,4 +23,7 @@ PAGES = [
     st.Page("pages/methodology.py", title="Methodology", icon=":material/rule:"),
 ]
 
-st.navigation(PAGES).run()
+# The sidebar's page links are drawn by ui.page_links: they carry the filters (see dashboard/ui).
+page = st.navigation(PAGES, position="hidden")
+ui.page_links(PAGES)
+page.run()

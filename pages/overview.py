@@ -18,10 +18,7 @@ st.caption(
     "Terrorist-list designations of the Taliban, militant-strength claims, and events in "
     "northern Afghanistan, each traced to a source and a verbatim quote or an evidence note."
 )
-if not state.is_default():
-    st.info(
-        f"Filtered: {ui.plain(state.describe(ui.filter_labels(ds)))}", icon=":material/filter_alt:"
-    )
+ui.filter_notice(ds, state)
 
 findings = headline_findings(ds, state)
 columns = st.columns(2, gap="medium")

@@ -16,6 +16,7 @@ ds = ui.dataset()
 state = ui.filters(ds)
 
 st.title("Sources")
+ui.filter_notice(ds, state)
 st.caption(
     "Each record is backed by a verbatim quote from a seed document or, for external sources, "
     "by our summary of what the source reports. Highlights and counts follow the filters."

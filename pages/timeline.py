@@ -22,14 +22,11 @@ view = view_of(ds, state)
 designations = data.designation_steps(view)
 st.markdown(f"**{ui.plain(data.lede(designations))}**")
 st.caption(ui.plain(data.coverage(view)))
-if not state.is_default():
-    st.info(
-        f"Filtered: {ui.plain(state.describe(ui.filter_labels(ds)))}", icon=":material/filter_alt:"
-    )
+ui.filter_notice(ds, state)
 
 
 steps = ui.built(timeline.build_designation_timeline, ds, state)
-clicked = ui.show_chart(steps, "timeline_designations")
+clicked = ui.show_chart(steps, "timeline_designations", url_param="mark")
 picked = data.selected_records(steps.rows, clicked)
 if not picked.empty:
     st.markdown("**Records of the selected mark**")
@@ -59,7 +56,7 @@ st.caption(
     "in the sidebar."
 )
 events = ui.built(timeline.build_event_timeline, ds, state)
-clicked_events = ui.show_chart(events, "timeline_events")
+clicked_events = ui.show_chart(events, "timeline_events", url_param="event")
 picked_events = data.selected_records(events.rows, clicked_events)
 if not picked_events.empty:
     st.markdown("**Records of the selected event**")

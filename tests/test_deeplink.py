@@ -138,8 +138,7 @@ def test_filters_follow_the_reader_across_pages() -> None:
     at.sidebar.radio(key="filter_evidence").set_value("Seed documents only").run()
     assert query(at) == {"claimant": "andrey-serenko", "evidence": "seed"}
     for page in PAGES[1:]:
-        # the browser clears the query string on navigation: the page must restore it
-        at.query_params.clear()
+        # the sidebar's page links carry the filters (ui.page_links), as AppTest keeps them
         at.switch_page(page).run()
         assert not at.exception, page
         assert widgets(at)["claimants"] == ["andrey-serenko"], page
@@ -191,3 +190,53 @@ def test_a_from_date_after_the_to_date_in_the_sidebar_clears_the_other() -> None
     assert widgets(at)["to"] is None
     assert query(at) == {"from": "2024-06-01"}
     assert any("cleared" in c.value for c in at.sidebar.caption)
+
+
+def test_the_sidebar_links_carry_the_filters() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60)  # app.py draws them
+    at.query_params["claimant"] = "andrey-serenko"
+    at.query_params["evidence"] = "seed"
+    at.run()
+    assert not at.exception
+    links = {link.proto.label: link.proto.page for link in at.sidebar.get("page_link")}
+    assert set(links) == {
+        "Overview",
+        "What changed since",
+        "Designations timeline",
+        "Northern Afghanistan map",
+        "Militant strength claims",
+        "Sources",
+        "Methodology",
+    }
+    queries = {link.proto.query_string for link in at.sidebar.get("page_link")}
+    assert queries == {"claimant=andrey-serenko&evidence=seed"}
+
+
+def test_back_returns_to_the_previous_filters_and_the_page_shows_them() -> None:
+    """Streamlit reruns the page with the older query string on Back: the page takes it."""
+    at = open_link("pages/timeline.py")
+    at.sidebar.radio(key="filter_evidence").set_value("Seed documents only").run()
+    at.sidebar.multiselect(key="filter_claimants").set_value(["andrey-serenko"]).run()
+    assert query(at) == {"claimant": "andrey-serenko", "evidence": "seed"}
+    at.query_params.clear()
+    at.query_params["evidence"] = "seed"  # Back: the entry before the claimant was chosen
+    at.run()
+    assert not at.exception and not at.warning
+    assert widgets(at)["claimants"] == [] and widgets(at)["evidence"] == "Seed documents only"
+    assert query(at) == {"evidence": "seed"}
+    at.query_params.clear()  # Back again: the unfiltered page
+    at.run()
+    assert widgets(at)["evidence"] == "All sources" and query(at) == {}
+    at.query_params["evidence"] = "seed"  # Forward
+    at.query_params["claimant"] = "andrey-serenko"
+    at.run()
+    assert widgets(at)["claimants"] == ["andrey-serenko"]
+    # and a filter change after going back starts from what the page shows
+    at.sidebar.radio(key="filter_evidence").set_value("All sources").run()
+    assert query(at) == {"claimant": "andrey-serenko"}
+
+
+def test_a_page_parameter_of_another_page_is_named_and_dropped() -> None:
+    at = open_link("pages/overview.py", log="1", evidence="seed")
+    assert "belongs to another page" in at.warning[0].value
+    assert query(at) == {"evidence": "seed"}

@@ -5,14 +5,19 @@ Images are made by kaleido on Debian's Chromium (one warm browser for the whole 
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import re
 import xml.etree.ElementTree as ElementTree
+from types import SimpleNamespace
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from PIL import Image
 from pptx import Presentation
+from pptx.enum.text import PP_ALIGN
 
 from dashboard.charts import catalog, timeline
 from dashboard.charts.spec import ChartSpec
@@ -106,6 +111,72 @@ def test_file_names_are_safe() -> None:
     assert chart_files.file_name("../../etc/passwd", "csv") == "etc-passwd.csv"
 
 
+def test_file_names_carry_the_chart_the_filters_and_the_day() -> None:
+    day = dt.date(2026, 12, 3)
+    plain = chart_files.file_name("key-events-timeline", "csv", FilterState(), day)
+    assert plain == "key-events-timeline_all_2026-12-03.csv"
+    state = FilterState(
+        date_from=dt.date(2024, 1, 1),
+        claimants=("andrey-serenko",),
+        event_types=("attack", "meeting"),
+        known_as_of=dt.date(2024, 6, 30),
+        seed_only=True,
+    )
+    named = chart_files.file_name("key-events-timeline", "csv", state, day)
+    assert named == (
+        "key-events-timeline_2024-01-01-to-latest_claimant-andrey-serenko_2-event-types"
+        "_known-2024-06-30_seed-only_2026-12-03.csv"
+    )
+    hostile = FilterState(sources=("../x y",))
+    assert "/" not in chart_files.file_name("c", "png", hostile, day)
+
+
+def stamped_csv(ds: Dataset, spec: ChartSpec, state: FilterState) -> bytes:
+    coverage = catalog.stamp(ds, state, spec.source_ids)
+    stamp = chart_files.csv_stamp(ds, state, spec, coverage, dt.date(2026, 12, 3))
+    return chart_files.rows_csv(spec, stamp)
+
+
+def test_a_csv_says_what_it_holds_above_its_rows_in_a_way_spreadsheets_read(
+    ds: Dataset, spec: ChartSpec
+) -> None:
+    state = FilterState(seed_only=True, known_as_of=dt.date(2024, 6, 30))
+    spec = timeline.build_designation_timeline(ds, state)
+    body = stamped_csv(ds, spec, state)
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel reads ’ – ×
+    lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    stamp = dict(row for row in lines[: chart_files.STAMP_ROWS - 1])
+    assert list(stamp) == list(chart_files.STAMP_FIELDS)
+    assert stamp["Chart"] == spec.title
+    assert "seed documents only" in stamp["Filters"]
+    assert stamp["Known as of"] == "2024-06-30"
+    assert stamp["Generated"] == "2026-12-03"
+    assert stamp["Coverage"].startswith("Coverage:") and stamp["Sources"].startswith("Sources:")
+    assert lines[chart_files.STAMP_ROWS - 1] == []  # one blank row, then the table
+    rows = pd.read_csv(io.BytesIO(body), skiprows=chart_files.STAMP_ROWS, dtype=str)
+    assert list(rows.columns) == list(spec.rows.columns)
+    assert len(rows) == len(spec.rows) > 0
+
+
+def test_whole_numbers_are_written_without_a_decimal_point() -> None:
+    frame = pd.DataFrame(
+        {"count": [1000.0, None, 25000.0], "ratio": [1.5, 2.0, None], "name": ["a", "b", "c"]}
+    )
+    spec = ChartSpec("c", "T", "", go.Figure(), frame, ())
+    text = chart_files.rows_csv(spec).decode("utf-8-sig")
+    assert text.splitlines() == ["count,ratio,name", "1000,1.5,a", ",2.0,b", "25000,,c"]
+
+
+def test_the_shipped_charts_csvs_have_no_float_whole_numbers(ds: Dataset) -> None:
+    for spec in catalog.chart_specs(ds, FilterState()):
+        text = chart_files.rows_csv(spec).decode("utf-8-sig")
+        assert not re.search(r"(^|,)\d+\.0(,|$)", text, re.MULTILINE), spec.chart_id
+
+
+def texts(slide) -> str:
+    return " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
 def test_briefing_pack_opens_with_title_chart_and_sources_slides(ds: Dataset) -> None:
     state = FilterState()
     specs = [
@@ -121,18 +192,44 @@ def test_briefing_pack_opens_with_title_chart_and_sources_slides(ds: Dataset) ->
     )
     prs = Presentation(io.BytesIO(deck))
     slides = list(prs.slides)
-    assert len(slides) == len(specs) + 2
+    assert len(slides) == len(specs) + 1 + briefing_pack.source_slides(ds, specs)
     assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
-
-    def texts(slide) -> str:
-        return " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
-
-    assert "briefing pack" in texts(slides[0]) and "Coverage: test" in texts(slides[0])
-    for slide, spec in zip(slides[1:-1], specs, strict=True):
+    title = slides[0]
+    assert "briefing pack" in texts(title) and "Coverage: test" in texts(title)
+    for shape in title.shapes:  # centred on the 16:9 slide, text centred in it
+        assert abs(shape.left + shape.width / 2 - prs.slide_width / 2) < prs.slide_width / 100
+        if shape.has_text_frame:
+            assert all(p.alignment == PP_ALIGN.CENTER for p in shape.text_frame.paragraphs)
+    charts = slides[1 : 1 + len(specs)]
+    for number, (slide, spec) in enumerate(zip(charts, specs, strict=True), start=2):
         pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
         assert len(pictures) == 1
         assert pictures[0].left >= 0 and pictures[0].left + pictures[0].width <= prs.slide_width
-        assert spec.caption[:40] in texts(slide) and "Sources:" in texts(slide)
-    closing = texts(slides[-1])
+        text = texts(slide)
+        assert spec.title in text and spec.caption[:40] in text and "Sources:" in text
+        assert f"{number} / {len(slides)}" in text
+        assert not re.search(r"hover|click|below the chart", text, re.IGNORECASE)
+    closing = texts(slides[1 + len(specs)])
     assert closing.startswith("Sources")
     assert "KabulNow" in closing and "https://" in closing  # seed and external sources
+
+
+def test_a_slide_caption_drops_what_only_a_page_can_do() -> None:
+    caption = (
+        "Dated events by type. Hover a mark for its sources. Click a mark for its records. "
+        "3 undated events not drawn."
+    )
+    expected = "Dated events by type. 3 undated events not drawn."
+    assert briefing_pack.slide_caption(caption) == expected
+
+
+def test_a_source_without_a_date_or_link_is_listed_without_empty_fields() -> None:
+    row = SimpleNamespace(
+        source_id="s1", label="Outlet", title="A title", published="", published_basis="",
+        kind="external", url="", seed_file=float("nan"),
+    )  # fmt: skip
+    entry = briefing_pack.source_entry(row)
+    assert entry == "Outlet: A title. Undated; external source"
+    assert "()" not in entry and "  " not in entry
+    dated = SimpleNamespace(**{**vars(row), "published": "2024-06", "published_basis": "inferred"})
+    assert "Published 2024-06 (inferred)" in briefing_pack.source_entry(dated)

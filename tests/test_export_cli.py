@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pptx import Presentation
 
 from dashboard.__main__ import main
 from dashboard.charts import catalog
+from dashboard.export import briefing_pack
 from dashboard.ingest.loader import load_dataset
 from dashboard.view.filters import FilterState
 
@@ -42,7 +44,9 @@ def test_every_chart_and_the_pack(tmp_path: Path) -> None:
     assert len(pngs) >= 5
     deck = Presentation(io.BytesIO((tmp_path / "briefing-pack.pptx").read_bytes()))
     slides = list(deck.slides)
-    assert len(slides) == len(pngs) + 3  # title, "Since" (an empty window here), sources
+    shown = catalog.chart_specs(ds, FilterState(known_as_of=dt.date(2024, 6, 30)))
+    sources = briefing_pack.source_slides(ds, shown)
+    assert len(slides) == 1 + 1 + len(pngs) + sources  # title, "Since" (empty here), sources
     since = " ".join(s.text_frame.text for s in slides[1].shapes if s.has_text_frame)
     assert since.startswith("Since ")
     title = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)

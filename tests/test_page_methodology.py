@@ -54,6 +54,18 @@ def test_the_limits_the_document_states_are_the_ones_the_code_uses() -> None:
 def test_the_no_listing_wording_is_the_one_the_status_table_uses() -> None:
     from dashboard.view.steps import NO_LISTING
 
-    document = (APP.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
+    document = (APP.parent / "docs" / "coding-rules.md").read_text(encoding="utf-8")
     assert NO_LISTING == "no listing found in the sources checked"
     assert f'reads exactly "{NO_LISTING}"' in " ".join(document.split())
+
+
+def test_the_document_speaks_to_readers_and_the_developer_details_are_in_docs() -> None:
+    """Column names, file paths and validator commands belong in docs/developer-notes.md."""
+    docs = APP.parent / "docs"
+    reader = (docs / "methodology.md").read_text(encoding="utf-8")
+    for developer_only in ("python -m", "(checked)", "data/", "seeds/", "estimates.csv", "_id`"):
+        assert developer_only not in reader, developer_only
+    rules = (docs / "coding-rules.md").read_text(encoding="utf-8")
+    assert "python -m dashboard validate" in rules and "`value_low`" in rules
+    notes = (docs / "developer-notes.md").read_text(encoding="utf-8")
+    assert "skiprows=chart_files.STAMP_ROWS" in notes

@@ -71,6 +71,12 @@ def traces(fig, role: str) -> list:
     return [t for t in fig.data if isinstance(t.meta, dict) and t.meta.get("role") == role]
 
 
+def lane_names(fig) -> list[str]:
+    """The lane names, top to bottom, as drawn above the lanes (escaped text, bold removed)."""
+    notes = [note for note in fig.layout.annotations if note.name == "lane"]
+    return [note.text.replace("<b>", "").replace("</b>", "") for note in notes]
+
+
 def mark_points(fig) -> list[dict]:
     """Every drawn mark: x, text label, symbol, record ids, precision, sources, seed."""
     points = []
@@ -299,7 +305,7 @@ def test_data_text_in_hover_and_titles_is_escaped() -> None:
     assert "<script>" not in point["hover"] and "&lt;script&gt;" in point["hover"]
     assert "&lt;b&gt;bold" in point["hover"]
     assert "<img" not in fig.layout.title.text and "&lt;img" in fig.layout.title.text
-    assert "Rus&lt;i&gt;sia" in fig.layout.yaxis.ticktext[0]
+    assert "Rus&lt;i&gt;sia" in lane_names(fig)[0]
 
 
 def test_a_jurisdiction_with_only_undated_reports_keeps_its_lane_with_a_note() -> None:
@@ -312,12 +318,12 @@ def test_a_jurisdiction_with_only_undated_reports_keeps_its_lane_with_a_note() -
     )
     # two undated reports, no dated mark: nothing to attach them to
     fig = designation_timeline_figure(frame)
-    assert [t.replace("<b>", "").replace("</b>", "") for t in fig.layout.yaxis.ticktext] == [
+    assert lane_names(fig) == [
         "Kazakhstan",
         "Kyrgyzstan",
     ]
     notes = [a.text for a in fig.layout.annotations if "undated" in (a.text or "")]
-    assert notes == ["<i>2 undated reports only: listed below the chart</i>"]
+    assert notes == ["<i>2 undated reports only (no date to draw it at)</i>"]
 
 
 def test_colliding_marks_in_a_lane_go_on_separate_rows() -> None:
@@ -536,7 +542,7 @@ def test_events_chart_groups_reports_and_lists_undated_events_apart() -> None:
     assert sum(len(p["records"]) for p in points) == int(dated.sum())
     table = undated_events(ds.events)
     assert len(table) == int((~dated).sum()) and "Quote or summary" in table.columns
-    lanes = [t.replace("<b>", "").replace("</b>", "") for t in spec.figure.layout.yaxis.ticktext]
+    lanes = lane_names(spec.figure)
     assert lanes[0] == "Takeover"
     assert spec.title == "Key events around the delistings, 2002–2025"
 
@@ -544,7 +550,7 @@ def test_events_chart_groups_reports_and_lists_undated_events_apart() -> None:
 def test_events_follow_the_event_type_filter_with_the_same_span_rule() -> None:
     ds = shipped()
     spec = build_event_timeline(ds, FilterState(event_types=("migration",)))
-    lanes = [t.replace("<b>", "").replace("</b>", "") for t in spec.figure.layout.yaxis.ticktext]
+    lanes = lane_names(spec.figure)
     assert lanes == ["Migration"]
     points = mark_points(spec.figure)
     assert {p["precision"] for p in points} == {"year"}

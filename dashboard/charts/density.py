@@ -16,15 +16,17 @@ Pure functions, frames in and figures out; no Streamlit.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.figure_draft import FigureDraft, scatter
-from dashboard.charts.swimlanes import TITLE_GAP_PX, esc
-from dashboard.charts.theme import GRID_COLOR, MUTED_COLOR, base_layout
+from dashboard.charts.figure import assemble
+from dashboard.charts.swimlanes import LANE_HEADER, SIDE_MARGIN_PX, TITLE_GAP_PX, esc
+from dashboard.charts.theme import MUTED_COLOR, base_layout_dict, known_as_of_shapes
 from dashboard.ingest.frames import plotly_array
 
 DRAW_LIMIT = 600  # dated rows in view above which a timeline counts instead of drawing marks
@@ -100,23 +102,27 @@ def density_figure(
     title: str,
     subtitle: str = "",
     source_text: str = "",
+    known_as_of: dt.date | None = None,
 ) -> go.Figure:
-    """Lanes top to bottom; one marker per lane, series and period, sized by its reports.
+    """Lanes top to bottom, each named above its row; one marker per lane, series and period,
+    sized by its reports.
 
     ``series_names`` orders and names the series (steps) present; ``symbol(series)`` and
     ``color(lane, series)`` style them; ``noun`` names what is counted ("report", "event").
     ``title``, ``subtitle`` and ``source_text`` are shown as given (escape data text first).
-    Trace ``meta`` (role "count") carries each marker's record ids for tests and exports.
+    ``known_as_of``: a dashed line at that date. Trace ``meta`` (role "count") carries each
+    marker's record ids for tests and exports.
     """
-    fig = FigureDraft()  # assembled once; validated by tests/test_figures.py (figure_draft.py)
     lane_ids = [lane for lane, _ in lanes]
     names = dict(lanes)
     order = [s for s in series_names if s in set(buckets["series"])]
     step = SERIES_SPREAD / max(len(order), 1)
     offsets = {s: (n - (len(order) - 1) / 2) * step for n, s in enumerate(order)}
+    pitch = 1 + LANE_HEADER  # a lane's row and the band above it that holds its name
     rank = {lane: n for n, lane in enumerate(lane_ids)}
+    data: list[dict[str, Any]] = []
     for (lane_id, series), part in buckets.groupby(["lane", "series"], sort=False):
-        y = rank.get(str(lane_id), len(rank)) + offsets.get(str(series), 0.0)
+        y = LANE_HEADER + rank.get(str(lane_id), len(rank)) * pitch + offsets.get(str(series), 0.0)
         mids = part["start"] + (part["end"] - part["start"]) / 2
         heading = esc(names.get(str(lane_id), str(lane_id)))
         if series_names.get(str(series)):
@@ -137,90 +143,106 @@ def density_figure(
             xs: list[object] = []
             for start, end in zip(spans["start"], spans["end"], strict=True):
                 xs += [start, end, None]
-            fig.add_trace(
-                scatter(
-                    x=xs,
-                    y=[y, y, None] * len(spans),
-                    mode="lines",
-                    line={"color": ink, "width": 8},
-                    opacity=0.3,
-                    hoverinfo="skip",
-                    showlegend=False,
-                    meta={"role": "span"},
-                )
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": xs,
+                    "y": [y, y, None] * len(spans),
+                    "mode": "lines",
+                    "line": {"color": ink, "width": 8},
+                    "opacity": 0.3,
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                    "meta": {"role": "span"},
+                }
             )
-        fig.add_trace(
-            scatter(
-                x=plotly_array(mids),
-                y=np.full(len(part), y),
-                mode="markers",
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": plotly_array(mids),
+                "y": np.full(len(part), y),
+                "mode": "markers",
+                "marker": {
                     "symbol": symbol(str(series)),
                     "size": _sizes(part["reports"]),
                     "color": ink,
                     "line": {"color": "white", "width": 1},
                     "opacity": 0.85,
                 },
-                customdata=plotly_array(part["ids"]),
-                hovertext=np.array(hovers, dtype=object),
-                hovertemplate="%{hovertext}<extra></extra>",
-                showlegend=False,
-                meta={"role": "count", "lane": str(lane_id), "series": str(series)},
-            )
+                "customdata": plotly_array(part["ids"]),
+                "hovertext": np.array(hovers, dtype=object),
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "showlegend": False,
+                "meta": {"role": "count", "lane": str(lane_id), "series": str(series)},
+            }
         )
     for series in order:  # legend: what each symbol is, then what size means
         if not series_names.get(series):
             continue
-        fig.add_trace(
-            scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=esc(series_names[series]),
-                marker={"symbol": symbol(series), "size": 12, "color": MUTED_COLOR},
-                legendgroup="series",
-                meta={"role": "legend"},
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": esc(series_names[series]),
+                "marker": {"symbol": symbol(series), "size": 12, "color": MUTED_COLOR},
+                "legendgroup": "series",
+                "meta": {"role": "legend"},
+            }
         )
-    fig.add_trace(  # a size scale would not read in a legend (Plotly draws one marker size)
-        scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=f"larger: more {noun}s in the month<br>(hover a mark for its count)",
-            marker={"size": 12, "color": MUTED_COLOR, "symbol": "circle-open"},
-            legendgroup="size",
-            legendgrouptitle={"text": "Mark size"},
-            meta={"role": "legend"},
-        )
+    data.append(  # a size scale would not read in a legend (Plotly draws one marker size)
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "name": f"larger: more {noun}s in the month<br>(hover a mark for its count)",
+            "marker": {"size": 12, "color": MUTED_COLOR, "symbol": "circle-open"},
+            "legendgroup": "size",
+            "legendgrouptitle": {"text": "Mark size"},
+            "meta": {"role": "legend"},
+        }
     )
-    base_layout(fig, title=title, subtitle=subtitle, source_line=source_text)
-    longest = max((len(label) for _, label in lanes), default=0)
-    margin = fig.layout["margin"]
-    fig.update_layout(
-        margin={"l": max(70, int(8.6 * longest) + 24)},
-        height=int(margin["t"] + margin["b"] + ROW_PX * max(len(lanes), 3)),
-        title={"y": 1, "yanchor": "top", "pad": {"t": TITLE_GAP_PX}},
+    layout = base_layout_dict(title=title, subtitle=subtitle, source_line=source_text)
+    margin = layout["margin"]
+    margin["l"] = margin["r"] = SIDE_MARGIN_PX
+    extent = LANE_HEADER + pitch * max(len(lanes), 1) - LANE_HEADER
+    lane_names = [
+        {
+            "x": 0,
+            "y": rank[lane] * pitch + LANE_HEADER / 2 - 0.1,
+            "xref": "paper",
+            "yref": "y",
+            "xanchor": "left",
+            "text": f"<b>{esc(names[lane])}</b>",
+            "showarrow": False,
+            "font": {"size": 13},
+            "name": "lane",
+        }
+        for lane in lane_ids
+    ]
+    layout.update(
+        height=int(margin["t"] + margin["b"] + ROW_PX * pitch * max(len(lanes), 2)),
+        title={**layout["title"], "y": 1, "yanchor": "top", "pad": {"t": TITLE_GAP_PX}},
+        annotations=[*lane_names, *layout["annotations"]],
+        shapes=known_as_of_shapes(known_as_of, ["x"]),
         legend={"x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top", "font": {"size": 12}},
-        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
+        hoverlabel={"align": "left", "font": {"size": 12}},
         hovermode="closest",
         xaxis={
             "type": "date",
             "title": {"text": "Date (month of the reports)"},
             "showgrid": True,
-            "gridcolor": GRID_COLOR,
             "showline": True,
-            "linecolor": MUTED_COLOR,
             "ticks": "outside",
         },
         yaxis={
-            "tickvals": list(range(len(lanes))),
-            "ticktext": [f"<b>{esc(names[lane])}</b>" for lane in lane_ids],
-            "range": [len(lanes) - 0.5, -0.5],
+            "showticklabels": False,
+            "range": [extent + 0.5, -0.2],
             "showgrid": False,
             "zeroline": False,
             "fixedrange": True,
-            "tickfont": {"size": 13},
         },
     )
-    return fig.build()
+    return assemble(data, layout)

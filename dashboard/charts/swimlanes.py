@@ -9,10 +9,15 @@ which only decide what each mark looks like. Rules that keep the charts honest l
 - when the records leave a long empty stretch (listings of 2003-2006, then delistings from
   2023), the axis is broken into panels, marked as such, so the recent steps are not squeezed
   into a sliver; each panel keeps a true date scale.
+
+Lane names sit above their lanes, inside the plot, not as tick labels beside it: a phone's
+390 px could not spare the 100 px a column of names takes. The legend is on the right in an
+exported file; a page moves it under the plot (``theme.screen_layout``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import textwrap
@@ -24,17 +29,17 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.figure_draft import assemble, panel_axes
-from dashboard.charts.theme import GRID_COLOR, MUTED_COLOR, TEXT_COLOR, base_layout_dict
+from dashboard.charts.figure import assemble, panel_axes
+from dashboard.charts.theme import GRID_COLOR, MUTED_COLOR, base_layout_dict, known_as_of_shapes
 from dashboard.view.marks import Mark
 
 # A gap longer than this with no record splits the axis into panels.
 BREAK_GAP = pd.Timedelta(days=5 * 365)
 MIN_PANEL_SHARE = 0.2
-# Rough width of the plot area (without lane names and legend) in a browser column of about
-# 950 px, used only to keep labels of neighbouring marks from colliding; a 1280 px slide export
-# has more room.
-PLOT_WIDTH_PX = 640
+# Rough width of the plot area, used only to keep labels of neighbouring marks from colliding:
+# a phone's (about 340 px), so that labels stay apart there; a desktop column or a slide
+# has more room, and the chart is only a little taller for it.
+PLOT_WIDTH_PX = 360
 CHAR_PX = 7.0
 MARKER_PX = 14
 SPAN_WIDTH_PX = 11
@@ -43,9 +48,10 @@ DISPUTE_COLOR = "#6e7781"
 LABEL_OVERRUN_PX = 24
 RING_PX = 9  # the seed ring's diameter beyond the symbol's
 LANE_GAP = 0.3  # blank space between lanes, in rows
+LANE_HEADER = 0.8  # the band above a lane that holds its name, in rows
+SIDE_MARGIN_PX = 20  # left and right of the plot in an exported file (no names to make room for)
 LEGEND_ROW_PX = 20
 TITLE_GAP_PX = 30  # plotly measures a two-line title from its first line
-LANE_CHAR_PX = 8.6  # width of a character of a lane name (13 px bold)
 BRACKET_DROP = 0.42  # how far below a row the "dates disagree" bracket runs
 
 
@@ -108,6 +114,9 @@ class Panel:
     def days(self) -> float:
         return (self.end - self.start) / pd.Timedelta(days=1)
 
+    def holds(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= pd.Timestamp(day) <= self.end
+
 
 def split_panels(marks: Sequence[Mark], gap: pd.Timedelta = BREAK_GAP) -> list[Panel]:
     """Date ranges to draw, one per cluster of marks separated by more than ``gap``."""
@@ -142,6 +151,23 @@ def panel_shares(panels: Sequence[Panel]) -> list[float]:
     return [r / sum(raw) for r in raw]
 
 
+def reach(panels: list[Panel], day: dt.date | None) -> list[Panel]:
+    """The panels, the one nearest ``day`` widened to hold it (a known-as-of date past the
+    last record still gets its line; a date in a break widens the panel before it)."""
+    if day is None or not panels or any(panel.holds(day) for panel in panels):
+        return panels
+    when = pd.Timestamp(day)
+    pad = pd.Timedelta(days=60)
+    before = [n for n, panel in enumerate(panels) if panel.end < when]
+    out = list(panels)
+    if before:
+        n = before[-1]
+        out[n] = Panel(out[n].start, when + pad, out[n].marks)
+    else:
+        out[0] = Panel(when - pad, out[0].end, out[0].marks)
+    return out
+
+
 def panel_of(mark: Mark, panels: Sequence[Panel]) -> int:
     for number, panel in enumerate(panels):
         if panel.start <= mark.start and mark.end <= panel.end:
@@ -154,7 +180,8 @@ def panel_of(mark: Mark, panels: Sequence[Panel]) -> int:
 class LaneLayout:
     y: dict[int, float]  # id(styled) -> y
     text_position: dict[int, str]  # id(styled) -> "middle right" or, near the edge, "middle left"
-    centres: dict[str, float]  # lane id -> y of its label
+    centres: dict[str, float]  # lane id -> y of the middle of its rows
+    headers: dict[str, float]  # lane id -> y of its name, in the band above its rows
     bounds: list[float]  # y of the separators between lanes
     extent: float  # y just past the last row
 
@@ -174,10 +201,13 @@ def pack_lanes(
     y: dict[int, float] = {}
     position: dict[int, str] = {}
     centres: dict[str, float] = {}
+    headers: dict[str, float] = {}
     bounds: list[float] = []
     top = 0.0
     day = pd.Timedelta(days=1)
     for lane in lanes:
+        headers[lane] = top - 0.5 + LANE_HEADER / 2
+        top += LANE_HEADER
         rows_end: list[list[float]] = []  # per sub-row, per panel: the last occupied day
         members = sorted(
             (s for s in styled if s.mark.lane == lane), key=lambda s: (s.mark.start, s.mark.end)
@@ -216,7 +246,12 @@ def pack_lanes(
         bounds.append(top - 0.5)
         top += LANE_GAP
     return LaneLayout(
-        y=y, text_position=position, centres=centres, bounds=bounds[:-1], extent=top - LANE_GAP
+        y=y,
+        text_position=position,
+        centres=centres,
+        headers=headers,
+        bounds=bounds[:-1],
+        extent=top - LANE_GAP,
     )
 
 
@@ -233,8 +268,11 @@ def swimlane_figure(
     row_px: int = 34,
     span_opacity: float = 0.35,
     marker_px: int = MARKER_PX,
+    known_as_of: dt.date | None = None,
 ) -> go.Figure:
     """Lanes top to bottom (``lanes``: id and label), marks placed by date, titled.
+
+    ``known_as_of``: a dashed line at that date (the axis reaches it, see ``reach``).
 
     ``title``, ``subtitle`` and ``source_text`` go to ``theme.base_layout`` as given (Plotly
     reads them as HTML): escape data text first. Trace ``meta`` says what each trace is
@@ -244,13 +282,12 @@ def swimlane_figure(
     lane_notes = lane_notes or {}
     lane_ids = [lane for lane, _ in lanes]
     marks = [s.mark for s in styled]
-    panels = split_panels(marks) or [
-        Panel(pd.Timestamp("2000-01-01"), pd.Timestamp("2026-01-01"), 0)
-    ]
+    panels = reach(
+        split_panels(marks) or [Panel(pd.Timestamp("2000-01-01"), pd.Timestamp("2026-01-01"), 0)],
+        known_as_of,
+    )
     shares = panel_shares(panels)
     layout = pack_lanes(styled, lane_ids, panels, shares, marker_px)
-    # Assembled as one dict (dashboard/charts/figure_draft.py): Plotly checks and copies the whole
-    # figure on every add_trace and update, which made a small chart cost a page's budget.
     by_panel: dict[tuple[int, str], list[Styled]] = {}
     for item in styled:
         by_panel.setdefault((panel_of(item.mark, panels), item.group), []).append(item)
@@ -265,10 +302,10 @@ def swimlane_figure(
     data += disputes
     themed = base_layout_dict(title=title, subtitle=subtitle, source_line=source_text)
     axes, shapes, notes = _axes(panels, shares, layout, lanes, lane_notes)
+    holding = [n for n, panel in enumerate(panels) if panel.holds(known_as_of)]
+    shapes += known_as_of_shapes(known_as_of, [panel_axes(n + 1)["xaxis"] for n in holding])
     margin = themed["margin"]
-    # Room for the lane names: the browser does not always widen the margin for them.
-    longest = max((len(label) for _, label in lanes), default=0)
-    margin["l"] = max(70, int(LANE_CHAR_PX * longest) + 24)
+    margin["l"] = margin["r"] = SIDE_MARGIN_PX
     plot_px = max(row_px * max(layout.extent + 0.5, 3), legend_height(legend))
     figure_layout = {
         **themed,
@@ -291,11 +328,7 @@ def swimlane_figure(
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        "hoverlabel": {
-            "align": "left",
-            "bgcolor": "white",
-            "font": {"size": 12, **themed["hoverlabel"]["font"]},
-        },
+        "hoverlabel": {"align": "left", "font": {"size": 12, **themed["hoverlabel"]["font"]}},
         "hovermode": "closest",
     }
     return assemble(data, figure_layout)
@@ -372,7 +405,7 @@ def _group_traces(
             },
             "text": [_padded(item, layout) for item in items],
             "textposition": [layout.text_position[id(item)] for item in items],
-            "textfont": {"size": 12, "color": TEXT_COLOR},
+            "textfont": {"size": 12},
             "hovertext": [item.hover for item in items],
             "hovertemplate": "%{hovertext}<extra></extra>",
             "cliponaxis": False,
@@ -443,7 +476,6 @@ def _disputes(
                     "yref": "y",
                     "text": "dates disagree",
                     "showarrow": False,
-                    "bgcolor": "white",
                     "font": {"size": 11, "color": DISPUTE_COLOR},
                 }
             )
@@ -530,7 +562,6 @@ def _axes(
             "type": "date",
             "range": [panel.start, panel.end],
             "showgrid": True,
-            "gridcolor": GRID_COLOR,
             "showline": True,
             "linecolor": MUTED_COLOR,
             "ticks": "outside",
@@ -549,13 +580,7 @@ def _axes(
             **({"matches": "y", "showticklabels": False} if number else {}),
         }
         left = right + spacing
-    labels = dict(lanes)
-    axes["yaxis"].update(
-        tickvals=[layout.centres[lane] for lane, _ in lanes],
-        ticktext=[f"<b>{esc(labels[lane])}</b>" for lane, _ in lanes],
-        range=[layout.extent - 0.3, -0.7],
-        tickfont={"size": 13},
-    )
+    axes["yaxis"].update(showticklabels=False, range=[layout.extent - 0.3, -0.7])
     shapes = [
         {
             "type": "line",
@@ -583,6 +608,22 @@ def _axes(
             "name": "axis break",
         }
         for before, after in pairwise(domains)
+    ]
+    notes += [
+        {
+            "x": 0,
+            "y": layout.headers[lane],
+            "xref": "paper",
+            "yref": "y",
+            "xanchor": "left",
+            "yanchor": "middle",
+            "text": f"<b>{esc(label)}</b>",
+            "showarrow": False,
+            "font": {"size": 13},
+            "name": "lane",
+        }
+        for lane, label in lanes
+        if lane in layout.headers
     ]
     main = panel_axes(last)["xaxis"]
     notes += [

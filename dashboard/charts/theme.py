@@ -7,9 +7,13 @@ a reader who learns "orange = independent expert" on one chart can trust it on t
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import pandas as pd
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -21,7 +25,10 @@ Figure = TypeVar("Figure", "go.Figure", "FigureDraft")
 FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # installed locally, never fetched
 TEXT_COLOR = "#1f2328"
 MUTED_COLOR = "#6e7781"
-GRID_COLOR = "#e6e8eb"
+# Grid and separator lines: a translucent grey that reads on a light page and on a dark one.
+GRID_COLOR = "rgba(110, 119, 129, 0.28)"
+KNOWN_AS_OF_COLOR = "#D55E00"  # Okabe–Ito vermilion: the one line on a time axis that is not data
+PAPER_COLOR = "white"  # exports and the light theme; a page in dark mode gets its own background
 
 AFFILIATION_COLORS: dict[str, str] = {
     "csto_official": "#0072B2",
@@ -96,6 +103,28 @@ def affiliation_color(affiliation_type: str | None) -> str:
     return AFFILIATION_COLORS.get(affiliation_type or "", AFFILIATION_COLORS[""])
 
 
+# ---- layout shared by every chart ---------------------------------------------------------------
+# The annotation holding a chart's source line: a page shows the line as text under the chart
+# (where it wraps), an exported file keeps it in the figure.
+SOURCE_LINE_NAME = "source line"
+LEGEND_ROW_PX = 22  # one row of a horizontal legend, for the height a chart reserves for it
+
+# Colours live in the figure's template, not in its layout: a page draws charts with Streamlit's
+# theme, which rewrites the template's colours for the reader's light or dark mode, while an
+# exported file (and a page in light mode) gets exactly these.
+LIGHT_TEMPLATE: dict[str, Any] = {
+    "layout": {
+        "font": {"color": TEXT_COLOR},
+        "paper_bgcolor": PAPER_COLOR,
+        "plot_bgcolor": PAPER_COLOR,
+        "hoverlabel": {"bgcolor": PAPER_COLOR, "font": {"color": TEXT_COLOR}},
+        "xaxis": {"gridcolor": GRID_COLOR, "zerolinecolor": GRID_COLOR, "linecolor": MUTED_COLOR},
+        "yaxis": {"gridcolor": GRID_COLOR, "zerolinecolor": GRID_COLOR, "linecolor": MUTED_COLOR},
+        "legend": {"font": {"color": TEXT_COLOR}},
+    }
+}
+
+
 def base_layout(fig: Figure, *, title: str, subtitle: str = "", source_line: str = "") -> Figure:
     """Title, subtitle and source line inside the figure, so an exported chart stands alone.
 
@@ -110,7 +139,10 @@ def base_layout(fig: Figure, *, title: str, subtitle: str = "", source_line: str
 
 def base_layout_dict(*, title: str, subtitle: str = "", source_line: str = "") -> dict[str, Any]:
     """``base_layout`` as a layout dict, for charts assembled in one piece (one validation
-    instead of one per update); ``annotations`` holds the source line, if any."""
+    instead of one per update); ``annotations`` holds the source line, if any.
+
+    The colours are in ``template`` (see ``LIGHT_TEMPLATE``); the subtitle and source line are in
+    a grey that reads on a light and on a dark background."""
     title_text = f"<b>{title}</b>"
     if subtitle:
         title_text += f"<br><span style='font-size:13px;color:{MUTED_COLOR}'>{subtitle}</span>"
@@ -118,6 +150,7 @@ def base_layout_dict(*, title: str, subtitle: str = "", source_line: str = "") -
     if source_line:
         notes.append(
             {
+                "name": SOURCE_LINE_NAME,
                 "text": source_line,
                 "xref": "paper",
                 "yref": "paper",
@@ -132,10 +165,9 @@ def base_layout_dict(*, title: str, subtitle: str = "", source_line: str = "") -
             }
         )
     return {
+        "template": copy.deepcopy(LIGHT_TEMPLATE),
         "title": {"text": title_text, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
-        "font": {"family": FONT_FAMILY, "color": TEXT_COLOR, "size": 13},
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
+        "font": {"family": FONT_FAMILY, "size": 13},
         "margin": {"l": 70, "r": 30, "t": 95, "b": 110 if source_line else 60},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
         "annotations": notes,
@@ -218,3 +250,160 @@ def window_axes(layout: Mapping[str, Any]) -> list[AxisSpan]:
         shown = axis.get("range")
         out.append((x_id, y_id, (shown[0], shown[1]) if shown else None))
     return out
+
+
+def known_as_of_shapes(day: dt.date | None, axes: Sequence[str] = ("x",)) -> list[dict[str, Any]]:
+    """A labelled vertical line at the known-as-of date on each of the date axes ``axes``
+    ("x", "x2", ...; each spans the height of its own subplot), or nothing without a date.
+
+    A reader of an old briefing's view sees where "what we knew then" ends; records drawn right
+    of the line were reported later (the hover says so). Pass only axes whose range holds
+    ``day``: a line outside its axis's range is not drawn by Plotly."""
+    if day is None:
+        return []
+    shapes: list[dict[str, Any]] = []
+    for number, axis in enumerate(axes):
+        x = pd.Timestamp(day).isoformat()
+        shapes.append(
+            {
+                "type": "line",
+                "name": "known as of",
+                "xref": axis,
+                "yref": f"{axis.replace('x', 'y', 1)} domain",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "layer": "above",
+                "line": {"color": KNOWN_AS_OF_COLOR, "width": 1.5, "dash": "dash"},
+                "label": {
+                    "text": f"known as of {day:%-d %b %Y}" if number == 0 else "",
+                    "textposition": "end",
+                    "textangle": 0,
+                    "xanchor": "right",
+                    "yanchor": "top",
+                    "padding": 4,
+                    "font": {"size": 11, "color": KNOWN_AS_OF_COLOR},
+                },
+            }
+        )
+    return shapes
+
+
+# ---- the page's version of a figure -------------------------------------------------------------
+SCREEN_MARGIN = {"l": 8, "r": 8, "t": 36, "b": 8}  # t: room for Plotly's toolbar over the plot
+
+
+def screen_layout(layout: dict[str, Any], *, legend_rows: int = 0) -> dict[str, Any]:
+    """A chart's layout as a page shows it, from 1366 px down to a 390 px phone.
+
+    - Title, subtitle and source line leave the figure: the page sets them as text, which wraps
+      (Plotly does not wrap titles, so a phone showed a third of one and clipped the rest).
+    - A legend outside the plot on the right moves under the plot, horizontal, and the figure
+      grows by ``legend_rows`` rows for it: on a phone a right-hand legend took most of the
+      width (the designations timeline kept 60 px of plot).
+    - Side margins shrink to what the axes need (Plotly's automargin widens them for an axis
+      title), and y tick labels go inside the plot, so a phone keeps at least 300 px of its
+      358 px column for the plot.
+    ``layout`` is changed in place and returned.
+    """
+    layout["title"] = {"text": ""}
+    layout["annotations"] = [
+        note for note in layout.get("annotations", []) if note.get("name") != SOURCE_LINE_NAME
+    ]
+    margin = {**SCREEN_MARGIN}
+    layout["margin"] = margin
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            axis.setdefault("automargin", True)
+        if key.startswith("yaxis") and isinstance(axis, dict):
+            # numbers sit inside the plot, over its left edge, and the axis title close to
+            # them: the 70 px a column of "40,000" and a spaced-out title took is plot again
+            axis.setdefault("ticklabelposition", "inside")
+            title = axis.get("title")
+            if isinstance(title, dict) and title.get("text"):
+                title.setdefault("standoff", 4)
+    legend = layout.get("legend") or {}
+    outside_right = legend.get("x") is None or float(legend.get("x", 1.02)) >= 1
+    if legend_rows and layout.get("showlegend", True) is not False and outside_right:
+        layout["legend"] = {
+            **legend,
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yanchor": "bottom",
+            "yref": "container",
+        }
+        if layout.get("height"):
+            layout["height"] = int(layout["height"]) + legend_rows * LEGEND_ROW_PX
+    return layout
+
+
+def legend_rows(data: Sequence[Any], per_row: int = 2) -> int:
+    """Rows a horizontal legend of these traces takes on a phone (about two entries a row),
+    a group title counting as one: the height a chart adds for its legend under the plot."""
+    entries = 0
+    groups: set[str] = set()
+    for trace in data:
+        shown = trace.get("showlegend")
+        if shown is False or (shown is None and trace.get("type") not in _LEGEND_BY_DEFAULT):
+            continue
+        entries += 1
+        title = (trace.get("legendgrouptitle") or {}).get("text")
+        if title:
+            groups.add(str(trace.get("legendgroup") or title))
+    return len(groups) + -(-entries // per_row)
+
+
+# Trace types Plotly lists in the legend without being asked (when there is more than one trace)
+_LEGEND_BY_DEFAULT = frozenset({"scatter", "bar", "scattergeo", "box", "histogram"})
+
+
+def screen_figure(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` laid out for a page (``screen_layout``); ``fig`` is left as it is, for
+    the exports."""
+    import plotly.graph_objects as go
+
+    figure = fig.to_dict()
+    rows = legend_rows(figure["data"])
+    layout = screen_layout(figure.get("layout", {}), legend_rows=rows)
+    return go.Figure(data=figure["data"], layout=layout, _validate=False)
+
+
+def source_line_text(fig: go.Figure) -> str:
+    """The chart's source line as plain text (the page sets it under the chart)."""
+    import html
+
+    for note in fig.layout.annotations or ():
+        if note.name == SOURCE_LINE_NAME and note.text:
+            return html.unescape(re.sub(r"<br\s*/?>", " ", note.text))
+    return ""
+
+
+def points_of(fig: go.Figure, tokens: Sequence[str]) -> list[dict[str, Any]]:
+    """Points of ``fig`` named ``curve.point`` (as a URL keeps a click), shaped as Streamlit
+    reports a clicked point (curve_number, point_index, x, y, customdata, location); tokens
+    naming no point are left out."""
+    points: list[dict[str, Any]] = []
+    for token in tokens:
+        curve, _, index = token.partition(".")
+        try:
+            trace = fig.data[int(curve)]
+            number = int(index)
+        except (ValueError, IndexError):
+            continue
+        point: dict[str, Any] = {"curve_number": int(curve), "point_index": number}
+        for name, field in (
+            ("x", "x"),
+            ("y", "y"),
+            ("customdata", "customdata"),
+            ("location", "locations"),
+        ):
+            values = getattr(trace, field, None)
+            if values is not None and number < len(values):
+                value = values[number]
+                point[name] = value.tolist() if hasattr(value, "tolist") else value
+        if len(point) > 2:
+            points.append(point)
+    return points

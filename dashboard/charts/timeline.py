@@ -17,6 +17,7 @@ lanes, spans and the broken axis in ``dashboard.charts.swimlanes``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -246,8 +247,10 @@ def designation_timeline_figure(
     title: str = DESIGNATION_QUESTION,
     subtitle: str = "",
     source_text: str = "",
+    known_as_of: dt.date | None = None,
 ) -> go.Figure:
-    """Swimlanes per jurisdiction: each step a mark, its span, its sources and their quotes.
+    """Swimlanes per jurisdiction: each step a mark, its span, its sources and their quotes;
+    a dashed line at ``known_as_of`` when a past date's view is shown.
 
     ``subtitle`` and ``source_text`` are shown as given (Plotly reads them as HTML): escape
     data text before passing it.
@@ -269,13 +272,14 @@ def designation_timeline_figure(
             title=esc(title),
             subtitle=subtitle,
             source_text=source_text,
+            known_as_of=known_as_of,
         )
     marks, undated = steps.marks
     notes = {}
     for lane, _ in lanes:
         loose = int(undated["jurisdiction_id"].eq(lane).sum()) if not undated.empty else 0
         if loose and not any(m.lane == lane for m in marks):
-            notes[lane] = f"{counted(loose, 'undated report')} only: listed below the chart"
+            notes[lane] = f"{counted(loose, 'undated report')} only (no date to draw it at)"
     fig = swimlane_figure(
         styled_designations(marks, lanes),
         lanes,
@@ -285,6 +289,7 @@ def designation_timeline_figure(
         title=esc(title),
         subtitle=subtitle,
         source_text=source_text,
+        known_as_of=known_as_of,
     )
     if not marks:
         _empty_note(fig, "No dated designation step under the current filters.")
@@ -313,9 +318,14 @@ def event_title(marks: Sequence[Mark] | pd.DataFrame) -> str:
 
 
 def event_timeline_figure(
-    events: pd.DataFrame, *, subtitle: str = "", source_text: str = ""
+    events: pd.DataFrame,
+    *,
+    subtitle: str = "",
+    source_text: str = "",
+    known_as_of: dt.date | None = None,
 ) -> go.Figure:
-    """Dated key events in lanes by type; undated ones belong in a table (``undated_events``)."""
+    """Dated key events in lanes by type; undated ones belong in a table (``undated_events``).
+    A dashed line at ``known_as_of`` when a past date's view is shown."""
     dated = events["date_start"].notna()
     if too_many_to_draw(int(dated.sum())):
         shown = events[dated]
@@ -331,6 +341,7 @@ def event_timeline_figure(
             title=esc(event_title(shown)),
             subtitle=subtitle,
             source_text=source_text,
+            known_as_of=known_as_of,
         )
     # the same frame object as the caller's when all are dated: the marks are grouped once
     marks, _ = event_marks(events if dated.all() else events[dated])
@@ -347,6 +358,7 @@ def event_timeline_figure(
         title=esc(event_title(marks)),
         subtitle=subtitle,
         source_text=source_text,
+        known_as_of=known_as_of,
     )
     if not marks:
         _empty_note(fig, "No dated event under the current filters.")
@@ -383,6 +395,7 @@ def build_designation_timeline(ds: Any, state: FilterState) -> ChartSpec:
         title=title,
         subtitle=_subtitle(ds, state),
         source_text=_source_text(ds, source_ids),
+        known_as_of=state.known_as_of,
     )
     marks, undated = steps.marks
     dated = int(rows["date_start"].notna().sum())
@@ -399,7 +412,12 @@ def build_designation_timeline(ds: Any, state: FilterState) -> ChartSpec:
         if len(split_panels(marks)) > 1:
             caption += " The date axis is broken (//) across years with no record."
     if not undated.empty:
-        caption += f" {counted(len(undated), 'undated report')} listed below the chart."
+        caption += (
+            f" {counted(len(undated), 'undated report')} not drawn (no date to place"
+            " them at); they count in the status by jurisdiction."
+        )
+    if state.known_as_of is not None:
+        caption += f" The dashed line marks the known-as-of date, {state.known_as_of:%-d %b %Y}."
     if rows[REPORTED_LATER].any():
         caption += (
             " Listings dated before the known-as-of date are shown even where our sources for"
@@ -422,7 +440,10 @@ def build_event_timeline(ds: Any, state: FilterState) -> ChartSpec:
     dated = rows[rows["date_start"].notna()]
     source_ids = tuple(dict.fromkeys(dated["source_id"].astype(str).tolist()))
     fig = event_timeline_figure(
-        dated, subtitle=_subtitle(ds, state), source_text=_source_text(ds, source_ids)
+        dated,
+        subtitle=_subtitle(ds, state),
+        source_text=_source_text(ds, source_ids),
+        known_as_of=state.known_as_of,
     )
     if too_many_to_draw(len(dated)):
         title = event_title(dated)
@@ -437,9 +458,11 @@ def build_event_timeline(ds: Any, state: FilterState) -> ChartSpec:
         )
         if len(split_panels(marks)) > 1:
             caption += " The date axis is broken (//) across years with no record."
+    if state.known_as_of is not None:
+        caption += f" The dashed line marks the known-as-of date, {state.known_as_of:%-d %b %Y}."
     undated = len(rows) - len(dated)
     if undated:
-        caption += f" {counted(undated, 'undated event')} listed below the chart."
+        caption += f" {counted(undated, 'undated event')} not drawn (no date to place them at)."
     caption += shade_window(fig, ds, state)
     return ChartSpec(
         chart_id="key-events-timeline",

@@ -10,16 +10,22 @@ export a fraction of a second).
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import html
+import io
 import re
 import threading
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.spec import ChartSpec
 from dashboard.charts.theme import FONT_FAMILY, MUTED_COLOR
+from dashboard.view.filters import FilterState
 
 SLIDE_WIDTH = 1280  # layout pixels: 16:9, the shape of a default PowerPoint slide
 SLIDE_HEIGHT = 720
@@ -91,10 +97,13 @@ def warm_up() -> None:
             _server_started = True
 
 
-def render_image(fig: go.Figure, fmt: str, *, scale: float = 1) -> bytes:
-    """PNG or SVG bytes of ``fig`` at its layout size, through the warm browser."""
+def render_image(
+    fig: go.Figure, fmt: str, *, scale: float = 1, size: tuple[int, int] | None = None
+) -> bytes:
+    """PNG or SVG bytes of ``fig`` at ``size`` (default: its slide-shaped ``export_size``),
+    through the warm browser."""
     warm_up()
-    width, height = export_size(fig)
+    width, height = size or export_size(fig)
     with _render_lock, warnings.catch_warnings():
         # plotly passes kaleido options it then ignores, because the warm server is in use
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
@@ -129,19 +138,88 @@ def to_html(fig: go.Figure, title: str) -> bytes:
     return page.encode("utf-8")
 
 
-def rows_csv(spec: ChartSpec) -> bytes:
-    """The records behind the chart, with their source ids and quotes (or our evidence notes)."""
-    return spec.rows.to_csv(index=False).encode("utf-8")
+# How a CSV says what it holds. A spreadsheet shows no comment lines (Excel reads "# ..." as
+# data, and no CSV reader agrees on a comment syntax), and a CSV has no second sheet; a sidecar
+# file would be lost from a single download. So the file starts with a fixed block of
+# "Name,value" rows and one blank row, then the table: a person sees the stamp above the rows in
+# any spreadsheet, and a program skips STAMP_ROWS rows (pandas: ``read_csv(path,
+# skiprows=STAMP_ROWS)``). UTF-8 with a byte-order mark, which Excel needs to read ’ – ×.
+STAMP_FIELDS = ("Chart", "Filters", "Known as of", "Coverage", "Generated", "Sources")
+STAMP_ROWS = len(STAMP_FIELDS) + 1
 
 
-def export_chart(spec: ChartSpec, stamp: str, formats: tuple[str, ...]) -> ExportedChart:
-    """The chosen formats of one chart: any of png, svg, html, csv."""
+@dataclass(frozen=True)
+class CsvStamp:
+    """What a CSV download says about itself, above its rows (see ``STAMP_FIELDS``)."""
+
+    filters: str
+    known_as_of: str  # a date, or a sentence saying there is none
+    coverage: str
+    generated: str  # the day the file was made (YYYY-MM-DD)
+    sources: str  # the chart's source line
+
+
+def rows_csv(spec: ChartSpec, stamp: CsvStamp | None = None) -> bytes:
+    """The records behind the chart, with their source ids and quotes (or our evidence notes),
+    under the stamp block when a ``stamp`` is given; whole numbers written as whole numbers."""
+    out = io.StringIO()
+    if stamp is not None:
+        values = (
+            spec.title,
+            stamp.filters,
+            stamp.known_as_of,
+            stamp.coverage,
+            stamp.generated,
+            stamp.sources,
+        )
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows(zip(STAMP_FIELDS, values, strict=True))
+        writer.writerow([])
+    whole_numbers(spec.rows).to_csv(out, index=False, lineterminator="\n")
+    return out.getvalue().encode("utf-8-sig")
+
+
+def csv_stamp(
+    ds: Any, state: FilterState, spec: ChartSpec, coverage: str, day: dt.date | None = None
+) -> CsvStamp:
+    """The stamp of ``spec``'s CSV for the reader's filters (``coverage``: catalog.stamp)."""
+    from dashboard.charts.spec import source_line
+    from dashboard.view.filters import filter_options
+
+    known = state.known_as_of.isoformat() if state.known_as_of else "latest: no known-as-of date"
+    return CsvStamp(
+        filters=state.describe(filter_options(ds).labels()),
+        known_as_of=known,
+        coverage=coverage,
+        generated=(day or dt.date.today()).isoformat(),
+        sources=source_line(ds, spec.source_ids, limit=1000),
+    )
+
+
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each float column whose values are all whole as nullable integers: a
+    column with a gap is float in pandas, and would be written 1000.0 for 1000."""
+    changed = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values):
+            present = values.dropna()
+            if len(present) and (present == present.round()).all() and present.abs().max() < 2**53:
+                changed[column] = values.astype("Int64")
+    return frame.assign(**changed) if changed else frame
+
+
+def export_chart(
+    spec: ChartSpec, stamp: str, formats: tuple[str, ...], csv_stamp: CsvStamp | None = None
+) -> ExportedChart:
+    """The chosen formats of one chart: any of png, svg, html, csv (stamped with
+    ``csv_stamp``)."""
     fig = stamped_figure(spec, stamp) if {"png", "svg", "html"} & set(formats) else None
     makers = {
         "png": lambda: to_png(fig),
         "svg": lambda: to_svg(fig),
         "html": lambda: to_html(fig, spec.title),
-        "csv": lambda: rows_csv(spec),
+        "csv": lambda: rows_csv(spec, csv_stamp),
     }
     unknown = sorted(set(formats) - set(makers))
     if unknown:
@@ -149,10 +227,51 @@ def export_chart(spec: ChartSpec, stamp: str, formats: tuple[str, ...]) -> Expor
     return ExportedChart(spec.chart_id, {fmt: makers[fmt]() for fmt in formats})
 
 
-def file_name(chart_id: str, extension: str) -> str:
-    """A safe file name (chart ids are slugs already; this guards against anything else)."""
-    stem = re.sub(r"[^a-z0-9-]+", "-", chart_id.lower()).strip("-") or "chart"
-    return f"{stem}.{extension}"
+def file_name(
+    chart_id: str,
+    extension: str,
+    state: FilterState | None = None,
+    day: dt.date | None = None,
+) -> str:
+    """A safe file name: the chart, then (when given) a short form of the filters and the day
+    the file was made, so a filtered download never overwrites the full one, and a folder of
+    downloads sorts by chart: ``designations-timeline_seed-only_2026-12-03.png``."""
+    parts = [_slug(chart_id) or "chart"]
+    if state is not None:
+        parts.append(filters_slug(state))
+    if day is not None:
+        parts.append(day.isoformat())
+    return "_".join(parts) + f".{extension}"
+
+
+def filters_slug(state: FilterState, limit: int = 120) -> str:
+    """The filters in a few words for a file name ("all" when none is set): dates, known-as-of
+    and seed-only as written, one chosen id by name, several by their number."""
+    parts: list[str] = []
+    if state.date_from or state.date_to:
+        start = state.date_from.isoformat() if state.date_from else "start"
+        end = state.date_to.isoformat() if state.date_to else "latest"
+        parts.append(f"{start}-to-{end}")
+    for noun, chosen in (
+        ("source", state.sources),
+        ("claimant", state.claimants),
+        ("group", state.groups),
+        ("event-type", state.event_types),
+    ):
+        if len(chosen) == 1:
+            parts.append(f"{noun}-{_slug(chosen[0])}")
+        elif chosen:
+            parts.append(f"{len(chosen)}-{noun}s")
+    if state.known_as_of:
+        parts.append(f"known-{state.known_as_of.isoformat()}")
+    if state.seed_only:
+        parts.append("seed-only")
+    text = "_".join(parts) or "all"
+    return text if len(text) <= limit else text[:limit].rstrip("-_")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
 
 
 MIME_TYPES = {

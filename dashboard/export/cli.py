@@ -101,8 +101,9 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     specs = catalog.chart_specs(ds, state)
     for spec in specs:
+        stamp = catalog.stamp(ds, state, spec.source_ids)
         exported = chart_files.export_chart(
-            spec, catalog.stamp(ds, state, spec.source_ids), formats
+            spec, stamp, formats, chart_files.csv_stamp(ds, state, spec, stamp)
         )
         for extension, content in exported.files.items():
             (out / chart_files.file_name(spec.chart_id, extension)).write_bytes(content)

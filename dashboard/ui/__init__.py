@@ -9,15 +9,19 @@ Sections are owned by different parts of the work; add functions inside the sect
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import re
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from dashboard.charts import theme
 from dashboard.charts.spec import ChartSpec
 from dashboard.ingest.loader import DataInvalid, Dataset, load_dataset
 from dashboard.view import filters as fl
@@ -56,12 +60,25 @@ def dataset() -> Dataset:
 # The reader's FilterState lives in session_state under a plain (non-widget) key, so it survives
 # page changes: Streamlit forgets the state of widgets a page does not draw, and gives a widget
 # on another page a different identity. Each run therefore seeds the sidebar widgets from the
-# stored state before drawing them, and widget callbacks write changes back into it. The URL
-# is read once per session (a copied link opens a new session) and rewritten on every run,
-# because st.navigation clears the query string when the reader moves to another page.
+# stored state before drawing them, and widget callbacks write changes back into it.
+#
+# History: Back undoes a filter change (and Forward redoes it). Streamlit adds a history entry
+# whenever a run changes the query string, and on Back it reruns the page with the older query
+# string. So the address bar is the reader's state: every run compares it with the query this
+# session last wrote or read, and when they differ the reader has gone Back or Forward (or
+# edited the address), and the page takes its filters from the URL. The alternative, one
+# history entry per page (filter changes replacing it), cannot be had from Python (Streamlit
+# pushes an entry for each change) and would make Back leave the page after a wrong click
+# instead of undoing it. The sidebar's page links carry the filters, so moving to another page
+# adds one entry that already holds them (Streamlit's own navigation dropped the query string,
+# and putting it back added a second entry that Back then landed on).
 _FILTER_STATE = "filter_state"
 _FILTER_NOTICE = "filter_url_rejections"
 _FILTER_MESSAGE = "filter_widget_message"
+_URL_SEEN = "url_seen"  # the query string (dict) this session last wrote or took from the URL
+_PAGE_PARAMS = "url_page_params"  # the current page's own parameters (log scale, clicked mark)
+_CURRENT_PAGE = "url_current_page"  # the page script this run shows ("timeline")
+_NAV_SLOT = "_nav_slot"
 _FILTER_KEYS = {
     "date_from": "filter_date_from",
     "date_to": "filter_date_to",
@@ -76,6 +93,113 @@ _FILTER_KEYS = {
 _EVIDENCE_CHOICES = ("All sources", "Seed documents only")
 
 
+@dataclass(frozen=True)
+class PageParam:
+    """A URL parameter that belongs to one page: a switch, or the marks clicked in a chart."""
+
+    page: str  # the page's file name without .py ("timeline" for pages/timeline.py)
+    kind: str  # "toggle" (value 1) or "points" (trace.point indices, comma-separated)
+    what: str  # for messages: what it holds
+
+
+# Every page's own parameters, by name; a link's parameter of another page is named and dropped.
+PAGE_PARAMS: dict[str, PageParam] = {
+    "log": PageParam("strength", "toggle", "the strength charts' log scale"),
+    "mark": PageParam("timeline", "points", "the designation mark clicked"),
+    "event": PageParam("timeline", "points", "the event clicked"),
+    "province": PageParam("map", "points", "the provinces clicked"),
+}
+_TOGGLE_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
+_POINT = re.compile(r"^(\d{1,4})\.(\d{1,7})$")
+
+
+# Page-wide style, for what Streamlit's own elements do not cover: the Sources page's HTML (a
+# long URL or word in a metadata table, a quote) wraps instead of widening a phone's page past
+# its screen, and a wide table scrolls inside its box.
+PAGE_STYLE = """<style>
+.source-meta, .source-text, .source-records, .source-evidence { overflow-wrap: anywhere; }
+table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
+</style>"""
+
+
+def page_links(pages: list[Any]) -> None:
+    """The sidebar's links to every page, drawn by app.py (``st.navigation`` is hidden), that
+    carry the filters (see the History note above)."""
+    st.html(PAGE_STYLE)
+    st.session_state[_NAV_SLOT] = st.sidebar.empty()
+    st.session_state["_nav_pages"] = pages
+    query = {
+        key: value for key, value in _url_query().items() if key not in PAGE_PARAMS
+    }  # before a page has read its filters (and if it never gets to): the link's own filters
+    _draw_navigation(query)
+
+
+def _draw_navigation(query: dict[str, str]) -> None:
+    slot = st.session_state.get(_NAV_SLOT)
+    pages = st.session_state.get("_nav_pages")
+    if slot is None or not pages:
+        return
+    with slot.container():
+        for page in pages:
+            st.page_link(
+                page, label=page.title, icon=page.icon, query_params=query, width="stretch"
+            )
+        st.divider()
+
+
+def _url_query() -> dict[str, str]:
+    """The address bar's query string, one value per name (the last, as the parser reads it)."""
+    return {key: st.query_params.get_all(key)[-1] for key in st.query_params}
+
+
+def _read_url(options: fl.FilterOptions) -> None:
+    """Take the filters and the page's parameters from the URL; note what was not understood."""
+    session = st.session_state
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    filter_params = {key: value for key, value in params.items() if key not in PAGE_PARAMS}
+    state, rejections = FilterState.from_query(filter_params, options.vocabulary())
+    page_params, page_rejections = _page_params(params, session.get(_CURRENT_PAGE))
+    session[_FILTER_STATE] = state
+    session[_PAGE_PARAMS] = page_params
+    session[_FILTER_NOTICE] = [*rejections, *page_rejections]
+    session[_URL_SEEN] = _url_query()
+
+
+def _page_params(
+    params: dict[str, list[str]], page: str | None
+) -> tuple[dict[str, str], list[fl.Rejection]]:
+    kept: dict[str, str] = {}
+    rejections: list[fl.Rejection] = []
+    for name, values in params.items():
+        spec = PAGE_PARAMS.get(name)
+        if spec is None or not values:
+            continue
+        value = values[-1].strip()
+        if page is not None and spec.page != page:
+            rejections.append(fl.Rejection(name, value, f"{spec.what} belongs to another page"))
+        elif spec.kind == "toggle" and value.lower() not in _TOGGLE_VALUES:
+            rejections.append(fl.Rejection(name, value, "use 1 (on) or 0 (off)"))
+        elif spec.kind == "toggle":
+            if _TOGGLE_VALUES[value.lower()]:
+                kept[name] = "1"
+        elif not all(_POINT.match(part) for part in value.split(",")):
+            rejections.append(fl.Rejection(name, value, "not a mark of this page's chart"))
+        else:
+            kept[name] = value
+    return kept, rejections
+
+
+def _sync_url() -> None:
+    """Write the filters and the page's parameters to the address bar when they differ from it
+    (a new history entry: Back undoes the change)."""
+    session = st.session_state
+    state: FilterState = session.get(_FILTER_STATE, FilterState())
+    wanted = {**state.to_query(), **session.get(_PAGE_PARAMS, {})}
+    if wanted != _url_query():
+        st.query_params.from_dict(wanted)
+    session[_URL_SEEN] = wanted
+
+
 def filters(ds: Dataset) -> FilterState:
     """The reader's filter state for this run: sidebar widgets, mirrored in the URL.
 
@@ -83,15 +207,22 @@ def filters(ds: Dataset) -> FilterState:
     """
     options = fl.filter_options(ds)
     session = st.session_state
-    if _FILTER_STATE not in session:
-        params = {key: st.query_params.get_all(key) for key in st.query_params}
-        state, rejections = FilterState.from_query(params, options.vocabulary())
-        session[_FILTER_STATE] = state
-        session[_FILTER_NOTICE] = rejections
+    # the page is the script calling us (pages/<name>.py): the same under st.navigation and in
+    # AppTest, which runs a page's script without app.py
+    session[_CURRENT_PAGE] = Path(sys._getframe(1).f_code.co_filename).stem
+    if _FILTER_STATE not in session or _url_query() != session.get(_URL_SEEN):
+        _read_url(options)  # a new session, Back or Forward, or a hand-edited address
+    elif session.get("_filters_before") != session[_FILTER_STATE]:
+        # the reader changed a filter: marks clicked in the old charts mean nothing in the new
+        pages = session.setdefault(_PAGE_PARAMS, {})
+        for name in [n for n in pages if PAGE_PARAMS[n].kind == "points"]:
+            del pages[name]
     _seed_filter_widgets(session[_FILTER_STATE], options)
-    _filter_sidebar(options)
     state: FilterState = session[_FILTER_STATE]
-    _write_filter_url(state)
+    session["_filters_before"] = state
+    _draw_navigation(state.to_query())
+    _filter_sidebar(options)
+    _sync_url()
     with st.sidebar:
         st.header("Export", divider="gray")
         briefing_pack_button(ds, state)
@@ -104,6 +235,38 @@ def filters(ds: Dataset) -> FilterState:
             icon=":material/link_off:",
         )
     return state
+
+
+def filter_notice(ds: Dataset, state: FilterState, *, applies: bool = True) -> None:
+    """The active filters, said the same way on every page (nothing when none is set).
+
+    ``applies=False`` for a page the filters do not change (Methodology): it says they are kept
+    for the other pages."""
+    if state.is_default():
+        return
+    described = plain(state.describe(filter_labels(ds)))
+    if applies:
+        st.info(f"**Filtered:** {described}", icon=":material/filter_alt:")
+    else:
+        st.caption(f"Filters kept for the other pages (this page is not filtered): {described}")
+
+
+def url_toggle(param: str, label: str, *, help: str | None = None) -> bool:
+    """A switch whose position is in the URL (``PAGE_PARAMS[param]``, a "toggle"), so a shared
+    link or Back brings it back; returns whether it is on."""
+    session = st.session_state
+    key = f"url_toggle_{param}"
+    pages: dict[str, str] = session.setdefault(_PAGE_PARAMS, {})
+    session[key] = pages.get(param) == "1"
+
+    def changed() -> None:
+        if session.get(key):
+            session.setdefault(_PAGE_PARAMS, {})[param] = "1"
+        else:
+            session.setdefault(_PAGE_PARAMS, {}).pop(param, None)
+
+    st.toggle(label, key=key, help=help, on_change=changed)
+    return bool(session[key])
 
 
 def filter_labels(ds: Dataset) -> dict[str, str]:
@@ -302,14 +465,6 @@ def _filter_sidebar(options: fl.FilterOptions) -> None:
         )
 
 
-def _write_filter_url(state: FilterState) -> None:
-    """Mirror the state in the query string, touching it only when it differs."""
-    wanted = state.to_query()
-    current = {key: st.query_params.get_all(key) for key in st.query_params}
-    if current != {key: [value] for key, value in wanted.items()}:
-        st.query_params.from_dict(wanted)
-
-
 # ---- charts --------------------------------------------------------------------------------------
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _cached_build(
@@ -339,29 +494,65 @@ def clear_chart_cache() -> None:
     view_of.cache_clear()
 
 
-def show_chart(spec: ChartSpec, key: str, *, selectable: bool = True) -> list[dict]:
-    """A chart with its caption and downloads; returns the points the reader clicked.
+# Plotly's toolbar, trimmed to zooming and panning: the rest (box and lasso select, spike lines,
+# an image of the page's version without its title and sources) only crowded a phone's chart.
+# The download buttons under each chart give the stamped files.
+_MODEBAR_REMOVE = [
+    "toImage",
+    "select2d",
+    "lasso2d",
+    "autoScale2d",
+    "zoomIn2d",
+    "zoomOut2d",
+    "toggleSpikelines",
+    "hoverClosestCartesian",
+    "hoverCompareCartesian",
+    "hoverClosestGeo",
+]
+_SCREEN_FIGURES: collections.OrderedDict[int, tuple[Any, Any]] = collections.OrderedDict()
+_SCREEN_FIGURES_KEPT = 64
 
-    Shared by every page so charts look, export and select alike. Images are made only when the
-    reader asks for one (a button), never at page load.
+
+def screen_figure(spec: ChartSpec) -> Any:
+    """The page's version of ``spec.figure`` (``theme.screen_figure``), made once per figure:
+    chart specs are cached per filter state (``built``), so a rerun finds its figure here."""
+    key = id(spec.figure)
+    held = _SCREEN_FIGURES.get(key)
+    if held is None or held[0] is not spec.figure:
+        held = (spec.figure, theme.screen_figure(spec.figure))
+        _SCREEN_FIGURES[key] = held
+        while len(_SCREEN_FIGURES) > _SCREEN_FIGURES_KEPT:
+            _SCREEN_FIGURES.popitem(last=False)
+    _SCREEN_FIGURES.move_to_end(key)
+    return held[1]
+
+
+def show_chart(
+    spec: ChartSpec, key: str, *, selectable: bool = True, url_param: str | None = None
+) -> list[dict]:
+    """A chart with its title, caption, source line and downloads; returns the points the
+    reader clicked.
+
+    Shared by every page so charts look, export and select alike. The title and source line
+    are page text (they wrap on a phone); the figure is drawn with Streamlit's theme, which
+    follows the reader's light or dark mode. ``url_param`` (a "points" entry of
+    ``PAGE_PARAMS``) keeps the clicked marks in the URL: a shared link or Back shows the same
+    records. Images are made only when the reader asks for one (a button), never at page load.
     """
     config = {
         "displaylogo": False,
+        "modeBarButtonsToRemove": _MODEBAR_REMOVE,
+        "responsive": True,
         # the map's base file from this server (static/), never from Plotly's CDN
         "topojsonURL": "/app/static/topojson/",
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": spec.chart_id,
-            "width": 1280,
-            "height": spec.figure.layout.height or 720,
-            "scale": 2,
-        },
     }
+    figure = screen_figure(spec)
+    st.markdown(f"**{plain(spec.title)}**")
     if selectable:
         event = st.plotly_chart(
-            spec.figure,
+            figure,
             width="stretch",
-            theme=None,
+            theme="streamlit",
             config=config,
             key=key,
             on_select="rerun",
@@ -369,39 +560,73 @@ def show_chart(spec: ChartSpec, key: str, *, selectable: bool = True) -> list[di
         )
     else:
         event = None
-        st.plotly_chart(spec.figure, width="stretch", theme=None, config=config, key=key)
+        st.plotly_chart(figure, width="stretch", theme="streamlit", config=config, key=key)
     st.caption(plain(spec.caption))
+    source = theme.source_line_text(spec.figure)
+    if source:
+        st.caption(plain(source))
     chart_downloads(spec, key)
-    if event is None or not getattr(event, "selection", None):
+    live = list(event.selection.points) if event is not None and event.selection else []
+    if url_param is None:
+        return live
+    return _points_in_url(spec, key, url_param, live)
+
+
+def _points_in_url(spec: ChartSpec, key: str, param: str, live: list[dict]) -> list[dict]:
+    """The clicked points, kept in the URL as ``curve.point`` indices: a click (or clearing it)
+    writes them; a link or Back brings them back, as points of this chart's figure."""
+    session = st.session_state
+    pages: dict[str, str] = session.setdefault(_PAGE_PARAMS, {})
+    tokens = ",".join(
+        f"{point.get('curve_number')}.{point.get('point_index', point.get('point_number'))}"
+        for point in live
+    )
+    remembered = session.get(f"_selection_{key}")
+    session[f"_selection_{key}"] = tokens
+    if remembered is not None and tokens != remembered:  # the reader clicked or cleared
+        if tokens:
+            pages[param] = tokens
+        else:
+            pages.pop(param, None)
+        _sync_url()
+    value = pages.get(param)
+    if not value:
         return []
-    return list(event.selection.points)
-
-
-def _stamp(source_ids: tuple[str, ...]) -> str:
-    from dashboard.charts import catalog
-
-    state: FilterState = st.session_state.get(_FILTER_STATE, FilterState())
-    return catalog.stamp(dataset(), state, source_ids)
+    points = theme.points_of(spec.figure, value.split(","))
+    if len(points) < len(value.split(",")):
+        st.caption(":orange[A mark in the link is not in this chart (the data changed?).]")
+    return points
 
 
 def chart_downloads(spec: ChartSpec, key: str) -> None:
-    """PNG, SVG, offline HTML and the rows as CSV; each file is made only when clicked."""
+    """PNG, SVG, offline HTML and the rows as CSV; each file is made only when clicked. Names
+    carry the chart, the filters in short and the day (``chart_files.file_name``); the CSV
+    starts with what it holds (``chart_files.rows_csv``)."""
+    from dashboard.charts import catalog
     from dashboard.export import chart_files
 
-    stamp = _stamp(spec.source_ids)
+    ds = dataset()
+    state: FilterState = st.session_state.get(_FILTER_STATE, FilterState())
+    stamp = catalog.stamp(ds, state, spec.source_ids)
+    today = dt.date.today()
     figure = functools.cache(lambda: chart_files.stamped_figure(spec, stamp))
     makers = {
         "png": ("PNG (slide, 2x)", lambda: chart_files.to_png(figure())),
         "svg": ("SVG", lambda: chart_files.to_svg(figure())),
         "html": ("Interactive HTML", lambda: chart_files.to_html(figure(), spec.title)),
-        "csv": ("Rows as CSV", lambda: chart_files.rows_csv(spec)),
+        "csv": (
+            "Rows as CSV",
+            lambda: chart_files.rows_csv(
+                spec, chart_files.csv_stamp(ds, state, spec, stamp, today)
+            ),
+        ),
     }
     with st.container(horizontal=True, key=f"{key}_downloads"):
         for extension, (label, make) in makers.items():
             st.download_button(
                 label,
                 data=make,
-                file_name=chart_files.file_name(spec.chart_id, extension),
+                file_name=chart_files.file_name(spec.chart_id, extension, state, today),
                 mime=chart_files.MIME_TYPES[extension],
                 key=f"{key}_download_{extension}",
                 icon=":material/download:",
@@ -429,7 +654,7 @@ def briefing_pack_button(ds: Dataset, state: FilterState) -> None:
     st.download_button(
         "Briefing pack (.pptx)",
         data=make,
-        file_name="briefing-pack.pptx",
+        file_name=chart_files.file_name("briefing-pack", "pptx", state, dt.date.today()),
         mime=chart_files.MIME_TYPES["pptx"],
         key="briefing_pack",
         icon=":material/slideshow:",

@@ -52,6 +52,13 @@ def page_id(page: AppPage) -> str:
     return page.slug
 
 
+def nav_link(page: Page, title: str) -> Any:
+    """The sidebar's link to the page titled ``title`` (ui.page_links draws them, so that they
+    carry the filters; works with Playwright's sync and async pages alike)."""
+    links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink")
+    return links.get_by_text(title, exact=True)
+
+
 @dataclass
 class Reader:
     """One browser context on one server: what a reader sees, and what went wrong for them."""
@@ -72,8 +79,7 @@ class Reader:
     def go(self, app_page: AppPage) -> None:
         """Move to another page with the sidebar's link, as a reader does (no reload: the same
         session, and none of the minutes a full page load per step costs a long test)."""
-        nav = self.page.get_by_test_id("stSidebarNav")
-        nav.get_by_role("link", name=app_page.title, exact=True).click(timeout=ACTION_TIMEOUT_MS)
+        nav_link(self.page, app_page.title).click(timeout=ACTION_TIMEOUT_MS)
         self.page.wait_for_url(lambda url: urlsplit(url).path.strip("/") == app_page.url_path)
         self.settle()
 

@@ -22,11 +22,13 @@ from browser_support import (
     download_one_per_format,
     download_pack,
     fingerprints,
+    nav_link,
     page_id,
 )
 
 from bench.harness import AppPage, StreamlitServer
 from dashboard.charts import catalog
+from dashboard.export import briefing_pack
 from dashboard.ingest.loader import load_dataset
 from dashboard.view.filters import FilterState
 
@@ -77,6 +79,26 @@ def test_page_renders_and_draws_its_charts_offline(
         assert_charts_drawn(reader, page)
     reader.assert_healthy()
     assert not server.log_problems(log_offset), server.log_text(log_offset)
+
+
+def test_the_navigation_lists_every_page_and_each_opens_from_it(
+    server: StreamlitServer, browse: Browse
+) -> None:
+    """The sidebar's links (client-side navigation, as a reader moves) reach every page."""
+    reader = browse(server)
+    reader.open(PAGES[0])
+    nav = reader.sidebar().get_by_test_id("stPageLink")
+    # each link's text is its icon's ligature name, then the title
+    links = [text.split("\n")[-1] for text in nav.all_inner_texts()]
+    assert links == [page.title for page in PAGES]
+    for page in PAGES[1:]:
+        nav_link(reader.page, page.title).click()
+        reader.page.wait_for_url(re.compile(rf"/{page.url_path}(\?|$)"))
+        reader.settle()
+        assert not reader.exceptions(), page.slug
+        if page.has_charts:
+            assert_charts_drawn(reader, page)
+    reader.assert_healthy()
 
 
 # ---- filters reach the charts, and links carry them --------------------------------------------
@@ -130,8 +152,9 @@ def test_one_download_of_each_format_delivers_a_real_file(
     assert pack.suffix == ".pptx"
     with zipfile.ZipFile(pack) as deck:
         slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
-    charts = len(catalog.chart_specs(load_dataset(), FilterState()))
-    assert len(slides) >= charts + 2, f"{len(slides)} slides for {charts} charts (+ title, sources)"
+    specs = catalog.chart_specs(load_dataset(), FilterState())
+    expected = 1 + len(specs) + briefing_pack.source_slides(load_dataset(), specs)
+    assert len(slides) == expected, f"{len(slides)} slides for {len(specs)} charts"
     reader.assert_healthy()
 
 
@@ -148,3 +171,27 @@ def test_the_offline_guard_sees_a_request_to_another_host(
     assert outcome == "failed"
     assert reader.guard.blocked == ["http://example.com/probe"]
     reader.guard.blocked.clear()  # expected here; any other test that records one fails
+
+
+def test_back_undoes_a_filter_change_and_page_links_keep_the_filters(
+    server: StreamlitServer, browse: Browse
+) -> None:
+    """Only a browser has a Back button: Streamlit reruns the page with the older address, and
+    the page must show that address's filters (not write the newer ones back)."""
+    reader = browse(server)
+    reader.open(PAGES[0])
+    reader.choose_radio("Seed documents only")
+    reader.wait_for_query(r"evidence=seed")
+    nav_link(reader.page, PAGES[1].title).click()
+    reader.wait_for_query(rf"/{PAGES[1].url_path}\?evidence=seed")  # one entry, with the filters
+    reader.settle()
+    reader.page.go_back()
+    reader.wait_for_query(r"/\?evidence=seed$")
+    reader.settle()
+    reader.page.go_back()  # before the filter change
+    reader.page.wait_for_url(lambda url: urlsplit(url).query == "")
+    reader.settle()
+    assert reader.sidebar().get_by_role("radio", name="All sources").is_checked()
+    reader.page.wait_for_timeout(1_000)  # nothing writes the newer filters back
+    assert urlsplit(reader.page.url).query == ""
+    reader.assert_healthy()
