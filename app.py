@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import ui
+from dashboard.ui.downloads import hold_made_downloads
 
 st.set_page_config(
     page_title="Afghanistan–Central Asia threat monitor",
@@ -12,6 +13,8 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "dashboard" / "assets" / "favicon.png"),
     layout="wide",
 )
+
+hold_made_downloads()  # a file made on click is kept for the reader who clicked (see the module)
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

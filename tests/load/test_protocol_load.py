@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -38,6 +39,7 @@ from bench.load import (
     percentile,
 )
 from bench.protocol import STREAM_PATH, SUBPROTOCOL, StreamlitSession
+from dashboard.ui.downloads import hold_made_downloads, release_made_downloads
 
 pytestmark = pytest.mark.protocol_load
 
@@ -169,13 +171,10 @@ def test_twenty_readers_see_no_error_while_other_connections_break(
         f"{percentile(views, 0.5):.2f} s, p95 {percentile(views, 0.95):.2f} s; close codes for "
         f"the bad frames: {damage.close_codes}"
     )
-    # The one known error, kept apart: Streamlit's cleanup race on downloads made on click,
-    # pinned by the strict xfail below. Any other error fails the run.
-    lost = [e for e in result.errors if e.startswith(DOWNLOAD_LOST)]
-    errors = [e for e in result.errors if not e.startswith(DOWNLOAD_LOST)]
-    if lost:
-        print(f"downloads lost to Streamlit's cleanup race: {len(lost)} of {READERS}")
-    assert not errors, errors
+    # No error at all: a download made on click is held for its reader (dashboard.ui.downloads),
+    # so Streamlit's cleanup race (pinned below) loses none.
+    assert not result.errors, result.errors
+    assert not [e for e in result.errors if e.startswith(DOWNLOAD_LOST)]
     assert len({step.reader for step in result.steps}) == READERS
     kinds = [step.kind for step in result.steps]
     assert kinds.count("filter") == kinds.count("link") == kinds.count("export") == READERS
@@ -219,20 +218,40 @@ def test_the_walk_names_pages_that_exist() -> None:
     assert {FILTER_PAGE, LINK_PAGE} <= {page.slug for page in app_pages()}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit 1.67 keeps the file a download button's callable made for no session: "
-    "remove_orphaned_files, which the end of every script run of every session calls, marks "
-    "it on the first call and deletes it on the second, so under load a reader's download can "
-    "be gone before the browser fetches it (HTTP 404; `python -m bench load` counts them). When "
-    "this passes, the race is fixed: drop this xfail and the DOWNLOAD_LOST exemptions in "
-    "tests/load.",
-)
-def test_a_download_made_on_click_outlives_two_other_script_runs() -> None:
-    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+@pytest.fixture
+def streamlit_as_shipped() -> Iterator[None]:
+    """Streamlit's own download handling, for the tests that pin it (the app holds the files)."""
+    release_made_downloads()
+    yield
+    hold_made_downloads()
+
+
+def _made_on_click(manager: MediaFileManager) -> str:
     placeholder = manager.add_deferred(lambda: b"a,b\n1,2\n", "text/csv", "1.2.3", "rows.csv")
     url = manager.execute_deferred(placeholder)
-    made = url.rsplit("/", 1)[1].split(".")[0]
+    return url.rsplit("/", 1)[1].split(".")[0]
+
+
+def test_streamlit_loses_a_download_made_on_click_to_two_other_runs(streamlit_as_shipped) -> None:
+    """Streamlit 1.67 keeps the file a download button's callable made for no session:
+    remove_orphaned_files, which the end of every script run of every session calls, marks it
+    on the first call and deletes it on the second. When this fails, Streamlit has fixed the
+    race: drop dashboard/ui/downloads.py and its call in app.py."""
+    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+    made = _made_on_click(manager)
     manager.remove_orphaned_files()  # another reader's script run ends
     manager.remove_orphaned_files()  # and another, before the browser's GET arrives
-    assert manager.read_file(made) is not None
+    assert manager.read_file(made) is None
+
+
+def test_the_app_holds_a_download_made_on_click_for_the_reader_who_clicked() -> None:
+    hold_made_downloads()
+    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+    made = _made_on_click(manager)
+    manager.remove_orphaned_files()
+    manager.remove_orphaned_files()
+    assert manager.read_file(made) is not None  # still there for the browser's GET
+    manager.clear_session_refs()  # the reader's own next run ends: then it may go
+    manager.remove_orphaned_files()
+    manager.remove_orphaned_files()
+    assert manager.read_file(made) is None
