@@ -36,9 +36,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-# Date column -> its basis column (sources.accessed has none: it is the day we read the URL).
+# Date column -> its basis column (an accessed date has none: it is the day we read the URL).
 DATE_COLUMNS: dict[str, dict[str, str | None]] = {
     "sources": {"published": "published_basis", "accessed": None},
+    "places": {"coordinates_accessed": None},
     "events": {"date": "date_basis"},
     "designations": {"date": "date_basis"},
     "estimates": {"as_of": "as_of_basis"},

@@ -57,7 +57,10 @@ ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": ("short_name",),
     # affiliation_type: the claimant family charts colour by (AFFILIATION_TYPES).
     "entities": ("affiliation_type",),
-    "places": (),
+    # coordinates_url, coordinates_accessed: the gazetteer page a place's lat/lon are taken from
+    # (e.g. its Wikipedia article) and the day it was read; a border crossing's page also says
+    # that it is one. Rows from before these columns were added may leave them empty.
+    "places": ("coordinates_url", "coordinates_accessed"),
     # evidence: for rows of external sources (no text in the repo), what the source
     # reports, in our own words. Seed-backed rows leave it empty and carry a quote.
     "events": ("evidence",),
@@ -114,6 +117,7 @@ AFFILIATION_TYPES: tuple[str, ...] = (
 
 PLACE_KINDS: tuple[str, ...] = (
     "country", "province", "district", "city", "river", "canal", "region",
+    "border_crossing",  # a bridge or checkpoint on a border (the project adds this kind)
 )  # fmt: skip
 
 EVENT_TYPES: tuple[str, ...] = (
