@@ -45,7 +45,10 @@ _BOLD = (
     343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838,
     500, 1000, 380, 380, 657, 657, 678, 678, 675, 687, 687, 712, 687, 675, 343, 593, 595,
 )  # fmt: skip
-_WIDTH = {False: dict(zip(_CHARS, _REGULAR, strict=True)), True: dict(zip(_CHARS, _BOLD, strict=True))}
+_WIDTH = {
+    False: dict(zip(_CHARS, _REGULAR, strict=True)),
+    True: dict(zip(_CHARS, _BOLD, strict=True)),
+}
 ASCENT = 0.75  # of the font size, above the baseline (Plotly's own text box model)
 DESCENT = 0.25
 PAD = 2.0  # pixels kept clear between label boxes

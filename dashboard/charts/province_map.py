@@ -45,7 +45,7 @@ from dashboard.view.view import View
 TOPOJSON_DIR = REPO_ROOT / "static" / "topojson"
 TOPOJSON_URL = "/app/static/topojson/"  # where the app serves it (server.enableStaticServing)
 
-# ---- the frame and the figure's shape -------------------------------------------------------------
+# ---- the frame and the figure's shape ------------------------------------------------------------
 # The north and the regions across the border; the latitude span is what makes the map as wide
 # as the chart at both sizes below (about 2.3 : 1, Mercator).
 VIEW_LON = (61.0, 75.4)
@@ -74,7 +74,7 @@ SYMBOL_LEGEND = (0.006, 0.992)  # the symbols' key, top left inside the map (the
 SYMBOL_FONT = 13
 CLIP_MARGIN = 0.4  # degrees of geometry kept beyond the frame (the browser draws no more)
 
-# ---- the look ---------------------------------------------------------------------------------------
+# ---- the look ------------------------------------------------------------------------------------
 NO_RECORD_FILL = "#ffffff"
 CLASS_COLORS = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")
 CLASS_BREAKS = (1, 2, 4, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
@@ -95,12 +95,14 @@ MARKERS = {  # place kind -> (legend name, symbol, size, fill, outline)
 }
 # A white halo around every name, so it reads on any fill (CSS text-shadow, drawn by the browser
 # and by kaleido's Chromium; an SVG opened elsewhere may show the names without it).
-HALO = "0 0 2px #fff, 0 0 3px #fff, 1px 1px 0 #fff, -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff"
-PROVINCE_FONT = 14
+HALO = (
+    "0 0 2px #fff, 0 0 3px #fff, 1px 1px 0 #fff, -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff"
+)
+PROVINCE_FONT = 15
 PLACE_FONT = 13
-COUNTRY_FONT = 14
-REGION_FONT = 12
-RIVER_FONT = 12
+COUNTRY_FONT = 15
+REGION_FONT = 13
+RIVER_FONT = 13
 COUNTRY_LABELS = {  # neighbours named on the map (caps), with the Central Asian three first
     "TJK": "TAJIKISTAN",
     "UZB": "UZBEKISTAN",
@@ -118,7 +120,7 @@ RIVER_LABEL_NEAR = {  # where a river's name reads best (the label goes to the n
 }
 
 
-# ---- what the map draws whatever the filters ------------------------------------------------------
+# ---- what the map draws whatever the filters -----------------------------------------------------
 def _frame_box(margin: float = CLIP_MARGIN) -> shapely.Geometry:
     return shapely.box(
         VIEW_LON[0] - margin, VIEW_LAT[0] - margin, VIEW_LON[1] + margin, VIEW_LAT[1] + margin
@@ -243,14 +245,13 @@ def base_layers(ds: Any) -> BaseLayers:
     neighbours = _clipped(geo.neighbours)
     neighbours = neighbours[~neighbours.geometry.is_empty].reset_index(drop=True)
     afghanistan = shapely.union_all(provinces.geometry.values)
-    inset = pd.DataFrame(
-        {"place_id": ["afghanistan"], "geometry": [afghanistan.simplify(0.05)]}
-    )
+    inset = pd.DataFrame({"place_id": ["afghanistan"], "geometry": [afghanistan.simplify(0.05)]})
     border = afghanistan.boundary.intersection(_frame_box())
     rivers = {}
     for _, river in geo.rivers.iterrows():
-        rivers[(river["name"], river["role"])] = _line_coords(river.geometry.intersection(
-            _frame_box()))
+        rivers[(river["name"], river["role"])] = _line_coords(
+            river.geometry.intersection(_frame_box())
+        )
     anchors: dict[str, tuple[tuple[float, float], ...]] = {}
     areas: dict[str, Any] = {}
     for _, province in provinces[provinces["in_frame"]].iterrows():
@@ -295,7 +296,7 @@ def base_layers(ds: Any) -> BaseLayers:
     )
 
 
-# ---- shading classes -------------------------------------------------------------------------------
+# ---- shading classes -----------------------------------------------------------------------------
 def count_classes(top: int) -> list[tuple[int, int | None, str]]:
     """Classes for counts 1..top: (low, high or None for open, legend label), at most six."""
     breaks = [b for b in CLASS_BREAKS if b <= max(top, 1)]
@@ -322,7 +323,7 @@ def class_colors(count: int) -> list[str]:
     return [CLASS_COLORS[i] for i in picks]
 
 
-# ---- the figure -------------------------------------------------------------------------------------
+# ---- the figure ----------------------------------------------------------------------------------
 def _legend_entry(name: str, marker: dict[str, Any], group: str, rank: int) -> dict[str, Any]:
     """A legend swatch only (no point drawn): choropleths show no swatch of their own."""
     return {
@@ -426,7 +427,10 @@ def _labels(view: View, data: MapData) -> tuple[list[Label], dict[str, str]]:
     # Places with records first (a marker has 8 spots, a province name several anchors), then
     # the northern provinces, the other places, and the south's provinces with records.
     labels: list[Label] = [
-        *point_labels[True], *province_labels[True], *point_labels[False], *province_labels[False]
+        *point_labels[True],
+        *province_labels[True],
+        *point_labels[False],
+        *province_labels[False],
     ]
     for iso, text in COUNTRY_LABELS.items():
         key = f"country:{iso}"
@@ -838,10 +842,12 @@ def _geo_layout(
     }
 
 
-# ---- the finding, and the builder -------------------------------------------------------------------
+# ---- the finding, and the builder ----------------------------------------------------------------
 def map_title(provinces: pd.DataFrame, year: int | None = None) -> str:
     """The finding: which provinces the records name most."""
-    named = provinces[provinces["count"] > 0].sort_values(["count", "name"], ascending=[False, True])
+    named = provinces[provinces["count"] > 0].sort_values(
+        ["count", "name"], ascending=[False, True]
+    )
     when = f"In {year}, " if year else ""
     if named.empty:
         return f"{when}no record under the current filters names an Afghan province".capitalize()
@@ -938,8 +944,7 @@ def _csv_rows(records: pd.DataFrame) -> pd.DataFrame:
     return records.reindex(columns=columns)
 
 
-
-# ---- what a reader can pick on the map --------------------------------------------------------------
+# ---- what a reader can pick on the map -----------------------------------------------------------
 @functools.lru_cache(maxsize=4)
 def selectable_places(ds: Any) -> dict[str, str]:
     """The places the map shows or stands for, id -> "Name (kind)", in the order a reader looks

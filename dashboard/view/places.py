@@ -238,7 +238,7 @@ def records_table(rows: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=TABLE_COLUMNS)
 
 
-# ---- what a reader clicked ------------------------------------------------------------------------
+# ---- what a reader clicked -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class PlaceAnswer:
     """What the page says about one place: a sentence, and the records behind it (maybe none)."""
@@ -280,7 +280,8 @@ def unmapped(ds: Any, place_id: str) -> bool:
     """A district or crossing without coordinates (so without a marker on the map)."""
     row = ds.places[ds.places["place_id"] == place_id]
     return bool(
-        len(row) and row["kind"].iloc[0] in ("district", "border_crossing", "city", "canal")
+        len(row)
+        and row["kind"].iloc[0] in ("district", "border_crossing", "city", "canal")
         and pd.isna(row["lat"].iloc[0])
     )
 
@@ -296,7 +297,7 @@ def selected_place(points: Sequence[Mapping[str, Any]]) -> str | None:
     return None
 
 
-# ---- years ----------------------------------------------------------------------------------------
+# ---- years ---------------------------------------------------------------------------------------
 def year_state(state: FilterState, year: int | None) -> FilterState:
     """The filters narrowed to one calendar year: the date range and the year intersected (an
     empty intersection, from after to, lets no record through)."""
@@ -319,7 +320,7 @@ def year_view(ds: Any, state: FilterState, year: int | None) -> View:
     return view_of(ds, year_state(state, year))
 
 
-# ---- the selection in the URL ---------------------------------------------------------------------
+# ---- the selection in the URL --------------------------------------------------------------------
 PLACE_PARAM = "place"
 YEAR_PARAM = "year"
 
@@ -364,7 +365,9 @@ class MapChoice:
             else:
                 shown = f"{years[0]}-{years[-1]}" if years else "none"
                 rejections.append(
-                    Rejection(YEAR_PARAM, year_text, f"use a year the map offers ({shown}) or 'all'")
+                    Rejection(
+                        YEAR_PARAM, year_text, f"use a year the map offers ({shown}) or 'all'"
+                    )
                 )
         return cls(place or None, year), rejections
 
