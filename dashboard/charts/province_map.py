@@ -98,6 +98,7 @@ MARKERS = {  # place kind -> (legend name, symbol, size, fill, outline)
 HALO = (
     "0 0 2px #fff, 0 0 3px #fff, 1px 1px 0 #fff, -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff"
 )
+TITLE_FONT = 18
 PROVINCE_FONT = 15
 PLACE_FONT = 13
 COUNTRY_FONT = 15
@@ -763,7 +764,7 @@ def province_map_figure(
             "height": PAGE_HEIGHT,
             "margin": dict(zip(("l", "r", "t", "b"), MARGIN, strict=True)),
             # (Plotly sets the first line's baseline at the pad: room for its ascent)
-            "title": {"font": {"size": 18}, "yref": "container", "y": 1, "yanchor": "top",
+            "title": {"font": {"size": TITLE_FONT}, "yref": "container", "y": 1, "yanchor": "top",
                       "pad": {"t": 26}},
             "clickmode": "event+select",
             "dragmode": False,
@@ -844,20 +845,26 @@ def _geo_layout(
 
 # ---- the finding, and the builder ----------------------------------------------------------------
 def map_title(provinces: pd.DataFrame, year: int | None = None) -> str:
-    """The finding: which provinces the records name most."""
+    """The finding: which provinces the records name most (as many as fit the page's width)."""
     named = provinces[provinces["count"] > 0].sort_values(
         ["count", "name"], ascending=[False, True]
     )
     when = f"In {year}, " if year else ""
     if named.empty:
-        return f"{when}no record under the current filters names an Afghan province".capitalize()
-    top = named.head(3)
-    listed = ", ".join(
-        f"{name} ({count})" for name, count in zip(top["name"], top["count"], strict=True)
-    )
+        text = f"{when}no record under the current filters names an Afghan province"
+        return text[0].upper() + text[1:]
     noun = "province" if len(named) == 1 else "provinces"
     verb = "records name" if when else "Records name"
-    return f"{when}{verb} {len(named)} Afghan {noun}, most often {listed}"
+    room = PAGE.width - MARGIN[0] - MARGIN[1] - 20
+    for shown in (3, 2, 1):
+        top = named.head(shown)
+        listed = ", ".join(
+            f"{name} ({count})" for name, count in zip(top["name"], top["count"], strict=True)
+        )
+        title = f"{when}{verb} {len(named)} Afghan {noun}, most often {listed}"
+        if map_labels.text_width(title, TITLE_FONT, bold=True) <= room:
+            break
+    return title
 
 
 def year_note(year: int | None) -> str:
