@@ -15,6 +15,7 @@ Plotly itself uses to offset text: ascent 0.75 and descent 0.25 of the font size
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -58,6 +59,7 @@ TAG = re.compile(r"<[^>]+>")
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y downwards
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """Width in pixels of ``text`` (markup removed) at ``size`` px; <b> parts are bold."""
     width = 0.0

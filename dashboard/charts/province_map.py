@@ -204,10 +204,16 @@ def _line_coords(geometry: Any) -> tuple[list[float | None], list[float | None]]
     return lons, lats
 
 
+DISPLAY_TOLERANCE = 0.015  # degrees: about 1 px on the slide, the detail a reader can see
+
+
 def _clipped(frame: Any) -> Any:
+    """``frame`` cut to the frame's surroundings and simplified for display, shared edges
+    together (no slivers): every reader's browser receives these outlines."""
     box = _frame_box()
     out = frame.copy()
-    out["geometry"] = [shapely.set_precision(g.intersection(box), 0.0001) for g in frame.geometry]
+    simplified = shapely.coverage_simplify(frame.geometry.values, DISPLAY_TOLERANCE)
+    out["geometry"] = [shapely.set_precision(g.intersection(box), 0.001) for g in simplified]
     return out
 
 
@@ -238,16 +244,20 @@ def base_layers(ds: Any) -> BaseLayers:
     provinces = join_provinces(ds.places, geo.provinces)
     frame_box = _frame_box(0)
     provinces["in_frame"] = provinces.geometry.intersects(frame_box)
-    north = provinces[provinces["place_id"].isin(NORTHERN_PROVINCES)]
-    outline = _line_coords(shapely.union_all([g.boundary for g in north.geometry]))
     clipped = _clipped(provinces[provinces["in_frame"]])
+    # outlines drawn from the same simplified shapes as the fills, so they coincide
+    north = clipped[clipped["place_id"].isin(NORTHERN_PROVINCES)]
+    outline = _line_coords(shapely.union_all([g.boundary for g in north.geometry]))
     regions = _clipped(geo.regions)
     regions = regions[~regions.geometry.is_empty].reset_index(drop=True)
     neighbours = _clipped(geo.neighbours)
     neighbours = neighbours[~neighbours.geometry.is_empty].reset_index(drop=True)
     afghanistan = shapely.union_all(provinces.geometry.values)
     inset = pd.DataFrame({"place_id": ["afghanistan"], "geometry": [afghanistan.simplify(0.05)]})
-    border = afghanistan.boundary.intersection(_frame_box())
+    # (the union's edge along the clipping box lies outside the view: cut it off)
+    border = shapely.union_all(clipped.geometry.values).boundary.intersection(
+        _frame_box(CLIP_MARGIN - 0.05)
+    )
     rivers = {}
     for _, river in geo.rivers.iterrows():
         rivers[(river["name"], river["role"])] = _line_coords(
@@ -998,8 +1008,6 @@ def map_years(ds: Any) -> tuple[int, ...]:
 
 def year_counts(ds: Any, state: FilterState) -> dict[int | None, int]:
     """Records placed in a province, per year (None: all years), for the year control."""
-    out: dict[int | None, int] = {}
-    for year in (None, *map_years(ds)):
-        rows = places.located_records(places.year_view(ds, state, year))
-        out[year] = int((rows["record_type"] + ":" + rows["record_id"].astype(str)).nunique())
-    return out
+    from dashboard.view.view import view_of
+
+    return places.year_counts(view_of(ds, state), map_years(ds))
