@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 import shapely
 
@@ -156,8 +157,7 @@ def test_the_regions_across_the_border_are_outlined_and_named(spec) -> None:
 
 def test_the_panj_and_the_amu_darya_are_drawn_as_the_border(spec) -> None:
     def span(trace) -> tuple[float, float]:
-        lons = [x for x in trace.lon if x is not None]
-        return min(lons), max(lons)
+        return float(np.nanmin(trace.lon)), float(np.nanmax(trace.lon))
 
     (panj,) = traces(spec.figure, "Panj (the border)")
     (amu,) = traces(spec.figure, "Amu Darya (the border)")

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry.polygon import orient
 
 from dashboard import REPO_ROOT
 from dashboard.charts import map_labels
@@ -170,18 +170,35 @@ def interior_points(geometry: shapely.Geometry, count: int = 8) -> tuple[tuple[f
     return tuple(_from_mercator(p.x, p.y) for p in chosen)
 
 
+def _polygon_arrays(geometry: shapely.Geometry) -> dict[str, Any]:
+    """GeoJSON for a (multi)polygon, each ring a numpy array: Plotly copies a figure's data on
+    assembly, and an array is copied at once where nested tuples are copied point by point."""
+    polygons = [
+        part
+        for part in shapely.get_parts(geometry)
+        if isinstance(part, shapely.Polygon) and not part.is_empty
+    ]
+    rings = [
+        [np.asarray(ring.coords) for ring in (p.exterior, *p.interiors)]
+        for p in (orient(q, sign=-1.0) for q in polygons)  # clockwise, as Plotly's geo needs
+    ]
+    if len(rings) == 1:
+        return {"type": "Polygon", "coordinates": rings[0]}
+    return {"type": "MultiPolygon", "coordinates": rings}
+
+
 def _feature_collection(frame: Any, id_field: str) -> dict[str, Any]:
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
-                "id": str(row[id_field]),
-                "properties": {id_field: str(row[id_field])},
-                "geometry": mapping(row["geometry"]),
+                "id": str(key),
+                "properties": {id_field: str(key)},
+                "geometry": _polygon_arrays(geometry),
             }
-            for _, row in frame.iterrows()
-            if not row["geometry"].is_empty
+            for key, geometry in zip(frame[id_field], frame.geometry, strict=True)
+            if not geometry.is_empty
         ],
     }
 
@@ -192,19 +209,27 @@ def _features(collection: dict[str, Any], ids: Any) -> dict[str, Any]:
     return {**collection, "features": [f for f in collection["features"] if f["id"] in wanted]}
 
 
-def _line_coords(geometry: Any) -> tuple[list[float | None], list[float | None]]:
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for part in getattr(geometry, "geoms", [geometry]):
+def _line_coords(geometry: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Lon and lat arrays of a (multi)line, parts separated by NaN (a gap in Plotly's line)."""
+    lons: list[np.ndarray] = []
+    lats: list[np.ndarray] = []
+    lines = [
+        part
+        for part in shapely.get_parts(geometry)
+        if isinstance(part, shapely.LineString | shapely.LinearRing) and not part.is_empty
+    ]
+    for part in shapely.get_parts(shapely.line_merge(shapely.union_all(lines))) if lines else []:
         if part.is_empty:
             continue
-        xs, ys = part.xy
-        lons += [round(x, 4) for x in xs] + [None]
-        lats += [round(y, 4) for y in ys] + [None]
-    return lons, lats
+        xy = np.asarray(part.coords).round(4)
+        lons += [xy[:, 0], np.array([np.nan])]
+        lats += [xy[:, 1], np.array([np.nan])]
+    if not lons:
+        return np.array([]), np.array([])
+    return np.concatenate(lons), np.concatenate(lats)
 
 
-DISPLAY_TOLERANCE = 0.015  # degrees: about 1 px on the slide, the detail a reader can see
+DISPLAY_TOLERANCE = 0.02  # degrees: under 2 px on the slide, the detail a reader can see
 
 
 def _clipped(frame: Any) -> Any:
@@ -229,11 +254,14 @@ class BaseLayers:
     neighbours: Any
     neighbour_collection: dict[str, Any]
     inset_collection: dict[str, Any]
-    north_outline: tuple[list[float | None], list[float | None]]
-    afghan_border: tuple[list[float | None], list[float | None]]
-    river_lines: dict[tuple[str, str], tuple[list[float | None], list[float | None]]]
+    north_outline: tuple[np.ndarray, np.ndarray]
+    afghan_border: tuple[np.ndarray, np.ndarray]
+    river_lines: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
     anchors: dict[str, tuple[tuple[float, float], ...]]  # label key -> candidate anchors
     areas: dict[str, Any]  # label key -> the shape an area's name should stay inside
+    frame_provinces: tuple[tuple[str, str], ...]  # (place_id, name) of provinces in the frame
+    outside: tuple[tuple[str, str], ...]  # (place_id, name) of the provinces beyond it
+    unplaced: tuple[tuple[str, str], ...]  # (name, kind) of northern places without coordinates
     points: Any  # places with coordinates inside the frame, drawn as markers
 
 
@@ -287,6 +315,7 @@ def base_layers(ds: Any) -> BaseLayers:
         preferred = shapely.Point(RIVER_LABEL_NEAR.get(key, (samples[9].x, samples[9].y)))
         samples.sort(key=preferred.distance)
         anchors[key] = tuple((p.x, p.y) for p in samples)
+    names = places.place_names(ds.places)
     kinds = set(MARKERS)
     located = ds.places[ds.places["kind"].isin(kinds) & ds.places["lat"].notna()]
     in_frame = located["lon"].between(*VIEW_LON) & located["lat"].between(*VIEW_LAT)
@@ -303,7 +332,31 @@ def base_layers(ds: Any) -> BaseLayers:
         river_lines=rivers,
         anchors=anchors,
         areas=areas,
-        points=located[in_frame].reset_index(drop=True),
+        frame_provinces=tuple(
+            (pid, names.get(pid, name))
+            for pid, name in zip(clipped["place_id"], clipped["name"], strict=True)
+        ),
+        outside=tuple(
+            (pid, name)
+            for pid, name, kind in zip(
+                ds.places["place_id"], ds.places["name"], ds.places["kind"], strict=True
+            )
+            if kind == "province" and pid not in set(clipped["place_id"])
+        ),
+        unplaced=tuple(
+            (str(name), str(kind))
+            for name, kind, lat, parent in zip(
+                ds.places["name"],
+                ds.places["kind"],
+                ds.places["lat"],
+                ds.places["parent_id"],
+                strict=True,
+            )
+            if kind in MARKERS and pd.isna(lat) and parent in NORTHERN_PROVINCES
+        ),
+        points=located.loc[in_frame, ["place_id", "name", "kind", "lon", "lat"]].reset_index(
+            drop=True
+        ),
     )
 
 
@@ -390,19 +443,17 @@ class MapData:
 def map_data(view: View) -> MapData:
     base = base_layers(view.dataset)
     counts = places.place_counts(view)
-    names = places.place_names(view.dataset.places)
+    ids = [pid for pid, _ in base.frame_provinces]
     provinces = pd.DataFrame(
         {
-            "place_id": base.provinces["place_id"].to_numpy(),
-            "name": [names.get(pid, name) for pid, name in
-                     zip(base.provinces["place_id"], base.provinces["name"], strict=True)],
+            "place_id": ids,
+            "name": [name for _, name in base.frame_provinces],
+            "count": [int(counts.get(pid, 0)) for pid in ids],
+            "northern": [pid in NORTHERN_PROVINCES for pid in ids],
         }
-    )  # fmt: skip
-    provinces["count"] = [int(counts.get(pid, 0)) for pid in provinces["place_id"]]
-    provinces["northern"] = provinces["place_id"].isin(NORTHERN_PROVINCES)
-    points = base.points[["place_id", "name", "kind", "lon", "lat"]].copy()
-    points["count"] = [int(counts.get(pid, 0)) for pid in points["place_id"]]
-    top = int(provinces["count"].max()) if len(provinces) else 0
+    )
+    points = base.points.assign(count=[int(counts.get(pid, 0)) for pid in base.points["place_id"]])
+    top = max(provinces["count"].tolist(), default=0)
     classes = count_classes(top)
     return MapData(provinces, points, classes, class_colors(len(classes)))
 
@@ -926,29 +977,16 @@ def map_caption(view: View, data: MapData, year: int | None) -> str:
             "(Afghanistan, northern Afghanistan, the Tajik border) and are not shaded."
         )
     counts = places.place_counts(view)
-    beyond = [
-        (str(name), int(counts.get(pid, 0)))
-        for pid, name, kind in zip(
-            view.dataset.places["place_id"], view.dataset.places["name"],
-            view.dataset.places["kind"], strict=True,
-        )
-        if kind == "province" and pid not in set(base.provinces["place_id"])
-        and counts.get(pid, 0)
-    ]  # fmt: skip
+    beyond = [(name, counts[pid]) for pid, name in base.outside if counts.get(pid, 0)]
     if beyond:
         listed = ", ".join(f"{name} ({n})" for name, n in beyond)
         caption += f" Outside this frame (see the inset): {listed}."
-    unplaced = view.dataset.places[
-        view.dataset.places["kind"].isin(list(MARKERS)) & view.dataset.places["lat"].isna()
-        & view.dataset.places["parent_id"].isin(NORTHERN_PROVINCES)
-    ]  # fmt: skip
-    if len(unplaced):
+    if base.unplaced:
         caption += (
             " Not drawn, for want of citable coordinates: "
-            + ", ".join(f"{n} ({places.KIND_LABELS.get(k, k)})"
-                        for n, k in zip(unplaced["name"], unplaced["kind"], strict=True))
+            + ", ".join(f"{n} ({places.KIND_LABELS.get(k, k)})" for n, k in base.unplaced)
             + "; their records count for their province."
-        )  # fmt: skip
+        )
     return caption
 
 
