@@ -1,28 +1,38 @@
-"""Map: where the threats sit, in northern Afghanistan and along its Central Asian borders.
+"""Map: northern Afghanistan and the Central Asian side of its border, and the records by place.
 
-The map shades each province by the records (under the current filters) that name it, marks the
-district, cities and canal the sources name, and draws the Tajik, Uzbek and Turkmen borders.
-Clicking a province lists its records with their sources and quotes. Everything is computed in
-dashboard/charts/province_map.py; data text is shown as text, never as markup.
+The map shades each province by the records (under the current filters, and the chosen year)
+that name it, marks the districts the sources name and the border crossings, and draws the Panj
+and the Amu Darya. A click (or the list below it) picks a place; its records are listed with
+their sources and quotes. The place and the year are in the link. Everything is computed in
+dashboard/charts/province_map.py and dashboard/view/places.py; data text is shown as text.
 """
 
 import streamlit as st
 
 from dashboard import ui
 from dashboard.charts import province_map
+from dashboard.view import places
 
 ds = ui.dataset()
 state = ui.filters(ds)
 
 st.title("Northern Afghanistan and its Central Asian borders")
-spec = ui.built(province_map.build_province_map, ds, state)
-clicked = ui.show_chart(spec, "province_map")
-province_ids = province_map.selected_provinces(clicked)
-if province_ids:
-    picked = province_map.records_of(spec.rows, province_ids)
-    st.markdown(f"**Records naming {ui.plain(', '.join(picked['province'].unique()))}**")
-    ui.table(picked)
-else:
-    st.caption("Click a shaded province to list its records here.")
+choice = ui.map_choice(ds, state)
+if places.year_outside_dates(state, choice.year):
+    st.info(f"The filters' dates leave nothing of {choice.year}: the map is empty.")
+spec = ui.built(province_map.build_province_map, ds, state, year=choice.year)
+choice = ui.map_chart(spec, choice)
+choice = ui.map_place_picker(ds, choice)
+if choice.place_id:
+    view = places.year_view(ds, state, choice.year)
+    found = places.answer(view, choice.place_id, period=f"in {choice.year}" if choice.year else "")
+    st.markdown(f"**{ui.plain(found.headline)}**")
+    if found.count:
+        ui.table(places.records_table(found.rows, ds.places))
+    if places.unmapped(ds, choice.place_id):
+        st.caption(
+            f"{ui.plain(found.name)} has no marker on the map: no gazetteer page giving its "
+            "coordinates was found, so none are invented (its records count for its province)."
+        )
 with st.expander(f"Records behind this map ({len(spec.rows)} record–province pairs)"):
-    ui.table(province_map.records_of(spec.rows))
+    ui.table(places.records_table(spec.rows, ds.places))

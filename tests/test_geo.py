@@ -93,3 +93,31 @@ def test_different_provinces_stay_apart() -> None:
     assert len(set(keys)) == 34
     assert normalise("Paktika") != normalise("Paktya")
     assert shapely.__version__
+
+
+def test_the_central_asian_regions_that_touch_afghanistan() -> None:
+    regions = load_geo().regions
+    touching = set(regions.loc[regions["borders_afghanistan"], "name"])
+    assert {"Khatlon", "Gorno-Badakhshan", "Surxondaryo", "Lebap", "Mary"} <= touching
+    assert "Dushanbe" not in touching and "Bukhara" not in touching
+    assert set(regions["iso_a3"]) == {"TJK", "UZB", "TKM"}
+    assert regions.geometry.is_valid.all()
+    for geometry in regions.geometry:
+        for part in getattr(geometry, "geoms", [geometry]):
+            assert not part.exterior.is_ccw  # clockwise, as Plotly's geo subplot needs
+
+
+def test_the_rivers_follow_the_border_where_they_are_the_border() -> None:
+    geo = load_geo()
+    rivers = {(r["name"], r["role"]): r.geometry for _, r in geo.rivers.iterrows()}
+    assert {("Panj", "border"), ("Amu Darya", "border"), ("Amu Darya", "course")} <= set(rivers)
+    borders = dict(zip(geo.borders["iso_a3"], geo.borders.geometry, strict=True))
+    central_asia = shapely.union_all([borders["TJK"], borders["UZB"], borders["TKM"]])
+    for name in ("Panj", "Amu Darya"):
+        line = rivers[(name, "border")]
+        assert line.length > 1
+        vertices = shapely.points(shapely.get_coordinates(line))
+        assert shapely.distance(vertices, central_asia).max() < 0.0002, name  # the border itself
+    # the Panj reaches the Pamirs (Zorkul, ~73.7 E); the course runs on into Turkmenistan
+    assert rivers[("Panj", "border")].bounds[2] > 73.5
+    assert rivers[("Amu Darya", "course")].bounds[0] < 62

@@ -266,6 +266,27 @@ CASES: dict[str, Case] = {
     "lat out of range": Case(cells("places", 1, lat="95"), "places", 3, "lat", "greater than 90"),
     "lon out of range": Case(cells("places", 1, lon="-181"), "places", 3, "lon", "less than -180"),
     "lat without lon": Case(cells("places", 1, lon=""), "places", 3, "lon", "together"),
+    "coordinates url not a url": Case(
+        cells("places", 1, coordinates_url="wikipedia", coordinates_accessed="2024-06-01"),
+        "places", 3, "coordinates_url", "web address",
+    ),
+    "coordinates url without coordinates": Case(
+        cells("places", 1, lat="", lon="", coordinates_url="https://example.org/p",
+              coordinates_accessed="2024-06-01"),
+        "places", 3, "coordinates_url", "lat and lon are empty",
+    ),
+    "coordinates url without accessed": Case(
+        cells("places", 1, coordinates_url="https://example.org/p"),
+        "places", 3, "coordinates_accessed", "the day the page was read",
+    ),
+    "coordinates accessed without url": Case(
+        cells("places", 1, coordinates_accessed="2024-06-01"),
+        "places", 3, "coordinates_accessed", "needs the coordinates_url",
+    ),
+    "coordinates accessed not a day": Case(
+        cells("places", 1, coordinates_url="https://example.org/p", coordinates_accessed="2024-06"),
+        "places", 3, "coordinates_accessed", "must be a full date",
+    ),
     "exact unequal": Case(
         cells("estimates", 0, qualifier="exact", value_low="100", value_high="200"),
         "estimates", 2, "qualifier", "'exact'",
@@ -564,6 +585,7 @@ def _append(data_dir: Path, table: str, text: str) -> None:
 
 
 FileCase = tuple[Callable[[Path], None], str, int | None]
+PLACE_CELLS = len(vocab.COLUMNS["places"])
 FILE_CASES: dict[str, FileCase] = {
     "missing file": (lambda d: _delete(d, "events"), "file missing", None),
     "not UTF-8": (
@@ -576,8 +598,9 @@ FILE_CASES: dict[str, FileCase] = {
     "empty": (lambda d: (d / "places.csv").write_bytes(b""), "empty file", None),
     "blank lines only": (lambda d: (d / "places.csv").write_text("\n\n"), "empty file", None),
     "ragged row": (
-        lambda d: _append(d, "places", "extra,Extra,city,,,,,,,too-many\n"),
-        "row has 10 cells but the header has 9",
+        # one cell more than the header has
+        lambda d: _append(d, "places", "extra,Extra,city" + "," * (PLACE_CELLS - 2) + "\n"),
+        f"row has {PLACE_CELLS + 1} cells but the header has {PLACE_CELLS}",
         4,
     ),
     "short row": (lambda d: _append(d, "places", "short,Short\n"), "row has 2 cells", 4),

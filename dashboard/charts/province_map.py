@@ -1,14 +1,19 @@
-"""The map of northern Afghanistan and its borders with Central Asia, as a pure Plotly figure.
+"""The map of northern Afghanistan and the Central Asian side of its border, as a briefing graphic.
 
-Drawn on Plotly's ``geo`` subplot from our own GeoJSON (data/geo/), so labels are SVG text and
-nothing is fetched from a tile server or font server. The one file the geo subplot loads
-regardless (its world base map) is served from static/topojson/ in the app, passed to kaleido
-for images and embedded in HTML exports (``TOPOJSON_DIR``).
+Framed on the north (``VIEW_LON``/``VIEW_LAT``: the nine northern provinces and the regions
+across the border), shaped to fill the chart's width on the page and on a 16:9 slide; the rest
+of Afghanistan appears in a small locator inset. Drawn on Plotly's ``geo`` subplot from our own
+GeoJSON (data/geo/), so labels are SVG text and nothing is fetched from a tile or font server;
+the one file the geo subplot loads regardless (its world base map) is served from
+static/topojson/ in the app, passed to kaleido for images and embedded in HTML exports
+(``TOPOJSON_DIR``).
 
-Shading counts records, under the current filters, that name a province: events and estimates
-whose places are the province or a place inside it (a district, a city). Designations name no
-place. Records placed only at country or region level ("northern Afghanistan") are counted in
-the caption, not spread over provinces.
+Shading counts the records, under the current filters (and the year, if one is chosen), that
+name a province or a place inside it, in classes a slide can show in its legend; every count
+on the map, in a hover or a label, is ``len(places.records_at(view, place))``, the list the page
+shows on a click. Designations name no place. Records placed only at country or region level
+("northern Afghanistan") are counted in the caption, not spread over provinces. Labels are
+placed so they do not collide at the page size and at the slide size (``map_labels``).
 """
 
 from __future__ import annotations
@@ -18,148 +23,168 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
+from shapely.geometry.polygon import orient
 
 from dashboard import REPO_ROOT
-from dashboard.charts.figure_draft import FigureDraft, choropleth, scattergeo
+from dashboard.charts import map_labels
+from dashboard.charts.figure import assemble, merge
+from dashboard.charts.map_labels import Canvas, Label
 from dashboard.charts.spec import ChartSpec, source_line
 from dashboard.charts.swimlanes import wrapped
-from dashboard.charts.theme import FONT_FAMILY, MUTED_COLOR, TEXT_COLOR, base_layout
-from dashboard.view import filters
+from dashboard.charts.theme import FONT_FAMILY, MUTED_COLOR, TEXT_COLOR, base_layout_dict
+from dashboard.export.chart_files import SLIDE_HEIGHT, SLIDE_WIDTH, STAMP_HEIGHT
+from dashboard.view import filters, places
 from dashboard.view.filters import FilterState
-from dashboard.view.geo import NORTHERN_PROVINCES, join_provinces, load_geo, province_of
+from dashboard.view.geo import NORTHERN_PROVINCES, join_provinces, load_geo
+from dashboard.view.view import View
 
 TOPOJSON_DIR = REPO_ROOT / "static" / "topojson"
 TOPOJSON_URL = "/app/static/topojson/"  # where the app serves it (server.enableStaticServing)
-VIEW_LON = (60.3, 75.2)
-VIEW_LAT = (29.3, 40.6)
-ZERO_FILL = "#eef0f2"
-NEIGHBOUR_FILL = "#f7f7f7"
-SHADES = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
-FOCUS_BORDERS = {  # the Central Asian borders, each its own colour (Okabe–Ito)
-    "TJK": ("#D55E00", "solid"),
-    "UZB": ("#009E73", "solid"),
-    "TKM": ("#CC79A7", "solid"),
+
+# ---- the frame and the figure's shape ------------------------------------------------------------
+# The north and the regions across the border; the latitude span is what makes the map as wide
+# as the chart at both sizes below (about 2.3 : 1, Mercator).
+VIEW_LON = (61.0, 75.4)
+VIEW_LAT = (34.72, 39.62)
+MARGIN = (8, 8, 72, 74)  # l, r, t, b: title and subtitle above; legend and sources below
+PAGE_HEIGHT = 528
+SOURCE_SHIFT = -36  # the source line, in px below the map (under the one-row legend)
+# The sizes labels are placed for (and tested at): the page at 1366 px with the sidebar open
+# (the chart is about 906 px wide), a wider page, and the exported slide (stamp included).
+PAGE = Canvas("page", 906, PAGE_HEIGHT, MARGIN, VIEW_LON, VIEW_LAT)
+WIDE_PAGE = Canvas("wide page", 1180, PAGE_HEIGHT, MARGIN, VIEW_LON, VIEW_LAT)
+SLIDE = Canvas(
+    "slide",
+    SLIDE_WIDTH,
+    SLIDE_HEIGHT,
+    (*MARGIN[:3], MARGIN[3] + STAMP_HEIGHT),
+    VIEW_LON,
+    VIEW_LAT,
+)
+CANVASES = (PAGE, WIDE_PAGE, SLIDE)
+INSET_X = (0.855, 1.0)  # the locator inset, in the map's bottom-right corner (Pakistan)
+INSET_Y = (0.0, 0.27)
+INSET_LON = (60.2, 76.2)
+INSET_LAT = (29.2, 40.0)
+SYMBOL_LEGEND = (0.006, 0.992)  # the symbols' key, top left inside the map (the Karakum desert)
+SYMBOL_FONT = 13
+CLIP_MARGIN = 0.4  # degrees of geometry kept beyond the frame (the browser draws no more)
+
+# ---- the look ------------------------------------------------------------------------------------
+NO_RECORD_FILL = "#ffffff"
+CLASS_COLORS = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")
+CLASS_BREAKS = (1, 2, 4, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+REGION_FILLS = {"TJK": "#f7ebdf", "UZB": "#e7f2ea", "TKM": "#f4e8ef"}
+NEIGHBOUR_FILL = "#f0f0f0"
+REGION_LINE = "#b8b0a4"
+COUNTRY_LINE = "#8b8579"
+PROVINCE_LINE = "#9aa3ad"
+BORDER_LINE = "#3b4350"
+RIVER_COLOR = "#5aa2d6"
+RIVER_TEXT = "#1f6fa8"
+REGION_TEXT = "#776a58"
+MARKERS = {  # place kind -> (legend name, symbol, size, fill, outline)
+    "district": ("District named in the sources", "diamond", 13, "#E69F00", TEXT_COLOR),
+    "border_crossing": ("Border crossing", "square", 10, "#ffffff", TEXT_COLOR),
+    "canal": ("Canal (its head on the Amu Darya)", "triangle-up", 13, "#009E73", TEXT_COLOR),
+    "city": ("City", "circle", 10, "#6e7781", TEXT_COLOR),
 }
-OTHER_BORDER = ("#9aa0a6", "dot")
-POINT_KINDS = ("district", "city", "canal")
-# Where a country's name sits when the computed point would collide with a marker (hand-placed,
-# as a cartographer would): Tajikistan's visible part is crowded by Badakhshan's markers.
-LABEL_POINTS = {"TJK": (68.9, 38.95)}
-# Areas wider than a province: a record naming only these is counted as "not on the map".
-BROAD_AREAS = ("afghanistan", "northern-afghanistan", "tajik-afghan-border")
-TEXT_POSITIONS = {"kosh-tepa-canal": "top left", "nusay": "bottom right"}
+# A white halo around every name, so it reads on any fill (CSS text-shadow, drawn by the browser
+# and by kaleido's Chromium; an SVG opened elsewhere may show the names without it).
+HALO = (
+    "0 0 2px #fff, 0 0 3px #fff, 1px 1px 0 #fff, -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff"
+)
+TITLE_FONT = 18
+PROVINCE_FONT = 15
+PLACE_FONT = 13
+COUNTRY_FONT = 15
+REGION_FONT = 13
+RIVER_FONT = 13
+COUNTRY_LABELS = {  # neighbours named on the map (caps), with the Central Asian three first
+    "TJK": "TAJIKISTAN",
+    "UZB": "UZBEKISTAN",
+    "TKM": "TURKMENISTAN",
+    "KGZ": "KYRGYZSTAN",
+    "CHN": "CHINA",
+    "PAK": "PAKISTAN",
+    "IRN": "IRAN",
+}
+COUNTRY_PLACES = {"TJK": "tajikistan", "UZB": "uzbekistan", "TKM": "turkmenistan"}
+RIVER_LABEL_NEAR = {  # where a river's name reads best (the label goes to the nearest free spot)
+    "river:Panj:border": (69.6, 37.45),
+    "river:Amu Darya:border": (66.9, 37.3),
+    "river:Amu Darya:course": (63.6, 38.8),
+}
 
 
-def _split_ids(value: object) -> list[str]:
-    return [part for part in str(value or "").split("|") if part] if isinstance(value, str) else []
-
-
-def located_records(ds: Any, state: FilterState) -> pd.DataFrame:
-    """One row per (record, province) for filtered events and estimates naming a province.
-
-    Columns: province_id, place_id (as named), record_type, record_id, title, date, source_id,
-    source_label, source_kind, quote, evidence.
-    """
-    inside = province_of(ds.places)
-    names = dict(zip(ds.places["place_id"], ds.places["name"], strict=True))
-    columns_out = [
-        "province_id", "province", "place_id", "record_type", "record_id", "title", "date",
-        "source_id", "source_label", "evidence_type", "quote", "evidence",
-    ]  # fmt: skip
-    parts = []
-    tables = (
-        ("event", ds.events, filters.EVENT_COLUMNS, "event_id", "date"),
-        ("estimate", ds.estimates, filters.ESTIMATE_COLUMNS, "estimate_id", "as_of"),
-    )
-    # Column-wise, not record by record: one row per place named, each mapped to its province,
-    # the first place naming a province kept (a record counts once per province).
-    for kind, frame, columns, id_column, date_column in tables:
-        records = filters.apply(frame, state, columns).reset_index(drop=True)
-        places = _split_column(records["place_ids"]).explode().dropna()
-        provinces = places.map(inside)
-        named = provinces.notna().to_numpy()
-        pairs = pd.DataFrame({"record": places.index[named],
-                              "province_id": provinces.to_numpy()[named],
-                              "place_id": places.to_numpy()[named]})  # fmt: skip
-        pairs = pairs.drop_duplicates(["record", "province_id"])
-        located = records.loc[pairs["record"]].reset_index(drop=True)
-        if kind == "event":
-            title = located["title"]
-        else:
-            title = located["subject_name"].astype(str) + ": " + located["value_text"].astype(str)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "province_id": pairs["province_id"].to_numpy(),
-                    "province": pairs["province_id"].map(lambda i: names.get(i, i)).to_numpy(),
-                    "place_id": pairs["place_id"].to_numpy(),
-                    "record_type": kind,
-                    "record_id": located[id_column],
-                    "title": title,
-                    "date": located[date_column].fillna(""),
-                    "source_id": located["source_id"],
-                    "source_label": located["source_label"],
-                    "evidence_type": located["source_kind"]
-                    .eq("seed")
-                    .map({True: "seed quote", False: "external summary"}),
-                    "quote": located["quote"].fillna(""),
-                    "evidence": located["evidence"].fillna(""),
-                },
-                columns=columns_out,
-            )
-        )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns_out)
-
-
-def _split_column(place_ids: pd.Series) -> pd.Series:
-    """Each cell's place ids as a list; each distinct cell split once (at scale many repeat)."""
-    cells = place_ids.astype(object)
-    split = {cell: _split_ids(cell) for cell in cells.dropna().unique()}
-    return pd.Series(
-        [split.get(cell, []) if isinstance(cell, str) else [] for cell in cells.tolist()],
-        index=cells.index,
-        dtype=object,
+# ---- what the map draws whatever the filters -----------------------------------------------------
+def _frame_box(margin: float = CLIP_MARGIN) -> shapely.Geometry:
+    return shapely.box(
+        VIEW_LON[0] - margin, VIEW_LAT[0] - margin, VIEW_LON[1] + margin, VIEW_LAT[1] + margin
     )
 
 
-def unlocated_count(ds: Any, state: FilterState) -> int:
-    """Filtered events/estimates with places but none inside a province (country or region)."""
-    inside = province_of(ds.places)
-    count = 0
-    for frame, columns in (
-        (ds.events, filters.EVENT_COLUMNS),
-        (ds.estimates, filters.ESTIMATE_COLUMNS),
-    ):
-        places = filters.apply(frame, state, columns)["place_ids"].astype(object)
-        named = _split_column(places.reset_index(drop=True)).explode().dropna()
-        in_province = named.isin(list(inside)).groupby(level=0).any()
-        broad = named.isin(BROAD_AREAS).groupby(level=0).any()
-        count += int((broad & ~in_province).sum())
-    return count
-
-
-def province_counts(ds: Any, records: pd.DataFrame) -> pd.DataFrame:
-    """Every province with its geometry feature name and number of records naming it."""
-    geo = join_provinces(ds.places, load_geo().provinces)
-    counts = records.groupby("province_id")["record_id"].nunique() if len(records) else {}
-    out = pd.DataFrame(
-        {
-            "place_id": geo["place_id"],
-            "feature_name": geo["name"],
-            "iso_3166_2": geo["iso_3166_2"],
-        }
+def _mercator(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Lon/lat to Mercator degrees, where distances on the map are even in every direction."""
+    return shapely.transform(
+        geometry,
+        lambda xy: np.column_stack(
+            [xy[:, 0], np.degrees(np.log(np.tan(np.radians(45 + xy[:, 1] / 2))))]
+        ),
     )
-    names = dict(zip(ds.places["place_id"], ds.places["name"], strict=True))
-    out["name"] = [
-        names.get(pid, fname)
-        for pid, fname in zip(out["place_id"], out["feature_name"], strict=True)
+
+
+def _from_mercator(x: float, y: float) -> tuple[float, float]:
+    return x, float(np.degrees(2 * np.arctan(np.exp(np.radians(y)))) - 90)
+
+
+def interior_points(geometry: shapely.Geometry, count: int = 8) -> tuple[tuple[float, float], ...]:
+    """Points well inside the visible part of ``geometry`` (lon, lat), deepest first and spread
+    out: the candidate anchors of an area's name."""
+    visible = geometry.intersection(_frame_box(-0.15))
+    if visible.is_empty:
+        return ()
+    shape = _mercator(visible)
+    x0, y0, x1, y1 = shape.bounds
+    step = max(min(x1 - x0, y1 - y0) / 12, 0.04)
+    xs, ys = np.meshgrid(np.arange(x0, x1, step), np.arange(y0, y1, step))
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    grid = grid[shapely.contains(shape, grid)]
+    if not len(grid):
+        point = shape.representative_point()
+        return (_from_mercator(point.x, point.y),)
+    depth = shapely.distance(grid, shape.boundary)
+    order = np.argsort(-depth)
+    chosen: list[shapely.Point] = []
+    spacing = max(depth.max() * 0.8, step * 2)
+    for index in order:
+        point = grid[index]
+        if all(point.distance(other) >= spacing for other in chosen):
+            chosen.append(point)
+        if len(chosen) >= count:
+            break
+    return tuple(_from_mercator(p.x, p.y) for p in chosen)
+
+
+def _polygon_arrays(geometry: shapely.Geometry) -> dict[str, Any]:
+    """GeoJSON for a (multi)polygon, each ring a numpy array: Plotly copies a figure's data on
+    assembly, and an array is copied at once where nested tuples are copied point by point."""
+    polygons = [
+        part
+        for part in shapely.get_parts(geometry)
+        if isinstance(part, shapely.Polygon) and not part.is_empty
     ]
-    out["count"] = [int(counts.get(pid, 0)) if len(records) else 0 for pid in out["place_id"]]
-    out["northern"] = out["place_id"].isin(NORTHERN_PROVINCES)
-    return out
+    rings = [
+        [np.asarray(ring.coords) for ring in (p.exterior, *p.interiors)]
+        for p in (orient(q, sign=-1.0) for q in polygons)  # clockwise, as Plotly's geo needs
+    ]
+    if len(rings) == 1:
+        return {"type": "Polygon", "coordinates": rings[0]}
+    return {"type": "MultiPolygon", "coordinates": rings}
 
 
 def _feature_collection(frame: Any, id_field: str) -> dict[str, Any]:
@@ -168,362 +193,859 @@ def _feature_collection(frame: Any, id_field: str) -> dict[str, Any]:
         "features": [
             {
                 "type": "Feature",
-                "id": str(row[id_field]),
-                "properties": {id_field: str(row[id_field])},
-                "geometry": shapely.geometry.mapping(row["geometry"]),
+                "id": str(key),
+                "properties": {id_field: str(key)},
+                "geometry": _polygon_arrays(geometry),
             }
-            for _, row in frame.iterrows()
+            for key, geometry in zip(frame[id_field], frame.geometry, strict=True)
+            if not geometry.is_empty
         ],
     }
 
 
-def _features(collection: dict[str, Any], ids: pd.Series) -> dict[str, Any]:
+def _features(collection: dict[str, Any], ids: Any) -> dict[str, Any]:
     """The part of a feature collection with the given feature ids."""
-    wanted = set(ids.astype(str))
+    wanted = {str(i) for i in ids}
     return {**collection, "features": [f for f in collection["features"] if f["id"] in wanted]}
 
 
-def _line_coords(geometry: Any) -> tuple[list[float | None], list[float | None]]:
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    parts = getattr(geometry, "geoms", [geometry])
-    for part in parts:
-        xs, ys = part.xy
-        lons += [*xs, None]
-        lats += [*ys, None]
-    return lons, lats
-
-
-def _label_point(geometry: Any) -> tuple[float, float]:
-    """A point inside the part of ``geometry`` that the map shows, for its name."""
-    view = shapely.box(VIEW_LON[0] + 0.4, VIEW_LAT[0] + 0.3, VIEW_LON[1] - 0.4, VIEW_LAT[1] - 0.3)
-    visible = geometry.intersection(view)
-    point = (visible if not visible.is_empty else geometry).representative_point()
-    return point.x, point.y
-
-
-def province_map_figure(
-    ds: Any,
-    counts: pd.DataFrame,
-    records: pd.DataFrame,
-    *,
-    title: str,
-    subtitle: str,
-    source_text: str,
-) -> go.Figure:
-    base = _base_layers(ds)
-    geo, provinces, collection = base.geo, base.provinces, base.collection
-    # drafted as dicts, assembled once; tests/test_figures.py validates it (figure_draft.py)
-    fig = FigureDraft()
-    neighbours = geo.neighbours
-    fig.add_trace(
-        choropleth(
-            geojson=base.neighbour_collection,
-            locations=neighbours["iso_a3"],
-            z=[0] * len(neighbours),
-            featureidkey="properties.iso_a3",
-            colorscale=[[0, NEIGHBOUR_FILL], [1, NEIGHBOUR_FILL]],
-            showscale=False,
-            marker={"line": {"color": "#c9ccd1", "width": 0.6}},
-            text=neighbours["name"],
-            hovertemplate="%{text}<extra></extra>",
-            name="Neighbouring countries",
-            showlegend=False,
-        )
-    )
-    zero = counts[counts["count"] == 0]
-    fig.add_trace(
-        choropleth(
-            # each layer carries only its own provinces' outlines: the boundaries are most of
-            # the map's weight, and every reader's browser receives them
-            geojson=_features(collection, zero["place_id"]),
-            locations=zero["place_id"],
-            z=[0] * len(zero),
-            featureidkey="properties.place_id",
-            colorscale=[[0, ZERO_FILL], [1, ZERO_FILL]],
-            showscale=False,
-            marker={"line": {"color": "#b8bcc2", "width": 0.5}},
-            customdata=zero[["place_id", "name"]].to_numpy(),
-            hovertemplate="<b>%{customdata[1]}</b><br>No record under the current filters"
-            "<extra></extra>",
-            name="No record",
-            showlegend=False,
-        )
-    )
-    shaded = counts[counts["count"] > 0]
-    top = max(int(counts["count"].max()), 1)
-    fig.add_trace(
-        choropleth(
-            geojson=_features(collection, shaded["place_id"]),
-            locations=shaded["place_id"],
-            z=shaded["count"],
-            zmin=0.5,
-            zmax=max(top, 2),
-            featureidkey="properties.place_id",
-            colorscale=SHADES,
-            marker={
-                "line": {"color": "white", "width": 0.8},
-                "opacity": [1.0 if n else 0.55 for n in shaded["northern"]],
-            },
-            colorbar={
-                "title": {"text": "Records naming<br>the province", "side": "top"},
-                "thickness": 12,
-                "len": 0.45,
-                "x": 0.71,
-                "xanchor": "left",
-                "y": 0.98,
-                "yanchor": "top",
-                "tickformat": "d",
-                "dtick": 1 if top <= 6 else None,
-            },
-            customdata=shaded[["place_id", "name"]].to_numpy(),
-            hovertemplate="<b>%{customdata[1]}</b><br>%{z} record(s) name it<br>"
-            "<i>click to list them below</i><extra></extra>",
-            name="Records naming the province",
-            showlegend=False,
-        )
-    )
-    # Northern provinces outlined, so the focus reads even where nothing is recorded.
-    lons, lats = base.outline
-    fig.add_trace(
-        scattergeo(
-            lon=lons,
-            lat=lats,
-            mode="lines",
-            line={"color": TEXT_COLOR, "width": 1.1},
-            hoverinfo="skip",
-            name="Northern provinces (outlined)",
-        )
-    )
-    for (_, border), (blon, blat) in zip(geo.borders.iterrows(), base.borders, strict=True):
-        colour, dash = FOCUS_BORDERS.get(border["iso_a3"], OTHER_BORDER)
-        focus = border["iso_a3"] in FOCUS_BORDERS
-        fig.add_trace(
-            scattergeo(
-                lon=blon,
-                lat=blat,
-                mode="lines",
-                line={"color": colour, "width": 3.2 if focus else 1.2, "dash": dash},
-                name=f"Border with {border['neighbour']}" if focus else "Other borders",
-                legendgroup="other-borders" if not focus else border["iso_a3"],
-                showlegend=focus or border["iso_a3"] == "PAK",
-                hovertemplate=f"{html.escape(border['name'])}<extra></extra>",
-            )
-        )
-    label_lon, label_lat, label_text = base.country_labels
-    fig.add_trace(
-        scattergeo(
-            lon=label_lon,
-            lat=label_lat,
-            text=label_text,
-            mode="text",
-            textfont={"size": 13, "color": MUTED_COLOR, "family": FONT_FAMILY},
-            hoverinfo="skip",
-            showlegend=False,
-            name="Country names",
-        )
-    )
-    north = provinces[provinces["place_id"].isin(NORTHERN_PROVINCES)]
-    shade = {pid: n / top for pid, n in zip(counts["place_id"], counts["count"], strict=True)}
-    names = dict(zip(counts["place_id"], counts["name"], strict=True))
-    points = base.province_label_points
-    fig.add_trace(
-        scattergeo(
-            lon=[p[0] for p in points],
-            lat=[p[1] for p in points],
-            text=[html.escape(names.get(pid, pid)) for pid in north["place_id"]],
-            mode="text",
-            textfont={
-                "size": 11,
-                "family": FONT_FAMILY,
-                # white on the darkest shades, so every name stays readable
-                "color": [
-                    "white" if shade.get(pid, 0) > 0.6 else TEXT_COLOR for pid in north["place_id"]
-                ],
-            },
-            hoverinfo="skip",
-            showlegend=False,
-            name="Province names",
-        )
-    )
-    placed = ds.places[ds.places["kind"].isin(POINT_KINDS) & ds.places["lat"].notna()]
-    placed = placed[
-        placed["lon"].astype(float).between(*VIEW_LON)
-        & placed["lat"].astype(float).between(*VIEW_LAT)
+def _line_coords(geometry: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Lon and lat arrays of a (multi)line, parts separated by NaN (a gap in Plotly's line)."""
+    lons: list[np.ndarray] = []
+    lats: list[np.ndarray] = []
+    lines = [
+        part
+        for part in shapely.get_parts(geometry)
+        if isinstance(part, shapely.LineString | shapely.LinearRing) and not part.is_empty
     ]
-    named = records.groupby("place_id")["record_id"].nunique() if len(records) else {}
-    fig.add_trace(
-        scattergeo(
-            lon=placed["lon"].astype(float),
-            lat=placed["lat"].astype(float),
-            text=[html.escape(n) for n in placed["name"]],
-            customdata=[
-                [pid, html.escape(name), kind, int(named.get(pid, 0)) if len(records) else 0]
-                for pid, name, kind in zip(
-                    placed["place_id"], placed["name"], placed["kind"], strict=True
-                )
-            ],
-            mode="markers+text",
-            textposition=[TEXT_POSITIONS.get(pid, "top center") for pid in placed["place_id"]],
-            textfont={"size": 11, "color": TEXT_COLOR, "family": FONT_FAMILY},
-            marker={
-                "symbol": "diamond",
-                "size": 10,
-                "color": "#E69F00",
-                "line": {"color": TEXT_COLOR, "width": 1},
-            },
-            hovertemplate="<b>%{customdata[1]}</b> (%{customdata[2]})<br>"
-            "%{customdata[3]} record(s) name it<extra></extra>",
-            name="Places named in the sources (district, city, canal)",
-        )
-    )
-    fig.update_geos(
-        projection={"type": "mercator"},
-        lonaxis={"range": list(VIEW_LON)},
-        lataxis={"range": list(VIEW_LAT)},
-        showland=False,
-        showcountries=False,
-        showcoastlines=False,
-        showlakes=False,
-        showrivers=False,
-        showocean=False,
-        showframe=False,
-        bgcolor="white",
-        domain={"x": [0, 0.7], "y": [0, 1]},
-    )
-    fig.update_layout(
-        height=720,
-        legend={"orientation": "v", "x": 0.71, "xanchor": "left", "y": 0.02, "yanchor": "bottom",
-                "font": {"size": 12}},
-        clickmode="event+select",
-    )  # fmt: skip
-    base_layout(fig, title=title, subtitle=subtitle, source_line=source_text)
-    fig.update_layout(margin={"l": 10, "r": 20, "t": 95, "b": 110})
-    return fig.build()
+    for part in shapely.get_parts(shapely.line_merge(shapely.union_all(lines))) if lines else []:
+        if part.is_empty:
+            continue
+        xy = np.asarray(part.coords).round(4)
+        lons += [xy[:, 0], np.array([np.nan])]
+        lats += [xy[:, 1], np.array([np.nan])]
+    if not lons:
+        return np.array([]), np.array([])
+    return np.concatenate(lons), np.concatenate(lats)
+
+
+DISPLAY_TOLERANCE = 0.02  # degrees: under 2 px on the slide, the detail a reader can see
+
+
+def _clipped(frame: Any) -> Any:
+    """``frame`` cut to the frame's surroundings and simplified for display, shared edges
+    together (no slivers): every reader's browser receives these outlines."""
+    box = _frame_box()
+    out = frame.copy()
+    simplified = shapely.coverage_simplify(frame.geometry.values, DISPLAY_TOLERANCE)
+    out["geometry"] = [shapely.set_precision(g.intersection(box), 0.001) for g in simplified]
+    return out
 
 
 @dataclass(frozen=True)
 class BaseLayers:
-    """What the map draws whatever the filters: boundaries as GeoJSON, outlines and borders as
-    line coordinates, label points. Worked out once per loaded dataset, like the load."""
+    """Boundaries (as GeoJSON), lines and label anchors: what every build of the map shares,
+    worked out once per loaded dataset."""
 
-    geo: Any
-    provinces: Any
-    collection: dict[str, Any]
+    provinces: Any  # GeoDataFrame: place_id, name, geometry (clipped to the frame), in_frame
+    province_collection: dict[str, Any]
+    regions: Any  # GeoDataFrame of the Central Asian regions near the frame
+    region_collection: dict[str, Any]
+    neighbours: Any
     neighbour_collection: dict[str, Any]
-    outline: tuple[list[float | None], list[float | None]]
-    borders: list[tuple[list[float | None], list[float | None]]]
-    country_labels: tuple[list[float], list[float], list[str]]
-    province_label_points: list[tuple[float, float]]
+    inset_collection: dict[str, Any]
+    north_outline: tuple[np.ndarray, np.ndarray]
+    afghan_border: tuple[np.ndarray, np.ndarray]
+    river_lines: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
+    anchors: dict[str, tuple[tuple[float, float], ...]]  # label key -> candidate anchors
+    areas: dict[str, Any]  # label key -> the shape an area's name should stay inside
+    frame_provinces: tuple[tuple[str, str], ...]  # (place_id, name) of provinces in the frame
+    outside: tuple[tuple[str, str], ...]  # (place_id, name) of the provinces beyond it
+    unplaced: tuple[tuple[str, str], ...]  # (name, kind) of northern places without coordinates
+    points: Any  # places with coordinates inside the frame, drawn as markers
 
 
 @functools.lru_cache(maxsize=4)
-def _base_layers(ds: Any) -> BaseLayers:
-    """Boundaries, outlines and label points: once per loaded dataset (hashed by identity)."""
+def base_layers(ds: Any) -> BaseLayers:
+    """Everything the map draws whatever the filters (hashed by the dataset's identity)."""
     geo = load_geo()
     provinces = join_provinces(ds.places, geo.provinces)
-    northern = provinces[provinces["place_id"].isin(NORTHERN_PROVINCES)]
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for geometry in northern.geometry:
-        ring_lons, ring_lats = _line_coords(geometry.boundary)
-        lons += ring_lons
-        lats += ring_lats
-    label_lon, label_lat, label_text = [], [], []
-    for _, neighbour in geo.neighbours.iterrows():
-        x, y = LABEL_POINTS.get(neighbour["iso_a3"]) or _label_point(neighbour.geometry)
-        if VIEW_LON[0] <= x <= VIEW_LON[1] and VIEW_LAT[0] <= y <= VIEW_LAT[1]:
-            label_lon.append(x)
-            label_lat.append(y)
-            label_text.append(f"<b>{html.escape(neighbour['name'].upper())}</b>")
+    frame_box = _frame_box(0)
+    provinces["in_frame"] = provinces.geometry.intersects(frame_box)
+    clipped = _clipped(provinces[provinces["in_frame"]])
+    # outlines drawn from the same simplified shapes as the fills, so they coincide
+    north = clipped[clipped["place_id"].isin(NORTHERN_PROVINCES)]
+    outline = _line_coords(shapely.union_all([g.boundary for g in north.geometry]))
+    regions = _clipped(geo.regions)
+    regions = regions[~regions.geometry.is_empty].reset_index(drop=True)
+    neighbours = _clipped(geo.neighbours)
+    neighbours = neighbours[~neighbours.geometry.is_empty].reset_index(drop=True)
+    afghanistan = shapely.union_all(provinces.geometry.values)
+    inset = pd.DataFrame({"place_id": ["afghanistan"], "geometry": [afghanistan.simplify(0.05)]})
+    # (the union's edge along the clipping box lies outside the view: cut it off)
+    border = shapely.union_all(clipped.geometry.values).boundary.intersection(
+        _frame_box(CLIP_MARGIN - 0.05)
+    )
+    rivers = {}
+    for _, river in geo.rivers.iterrows():
+        rivers[(river["name"], river["role"])] = _line_coords(
+            river.geometry.intersection(_frame_box())
+        )
+    anchors: dict[str, tuple[tuple[float, float], ...]] = {}
+    areas: dict[str, Any] = {}
+    for _, province in provinces[provinces["in_frame"]].iterrows():
+        key = f"province:{province['place_id']}"
+        anchors[key] = interior_points(province.geometry)
+        areas[key] = province.geometry
+    for _, region in regions[regions["borders_afghanistan"]].iterrows():
+        key = f"region:{region['iso_3166_2']}"
+        anchors[key] = interior_points(region.geometry)
+        areas[key] = region.geometry
+    for _, country in geo.neighbours.iterrows():
+        if country["iso_a3"] in COUNTRY_LABELS:
+            key = f"country:{country['iso_a3']}"
+            anchors[key] = interior_points(country.geometry, 12)
+            areas[key] = country.geometry
+    for _, river in geo.rivers.iterrows():
+        line = river.geometry.intersection(_frame_box(-0.4))
+        if line.is_empty:
+            continue
+        key = f"river:{river['name']}:{river['role']}"
+        samples = [line.interpolate(f, normalized=True) for f in np.linspace(0.05, 0.95, 19)]
+        preferred = shapely.Point(RIVER_LABEL_NEAR.get(key, (samples[9].x, samples[9].y)))
+        samples.sort(key=preferred.distance)
+        anchors[key] = tuple((p.x, p.y) for p in samples)
+    names = places.place_names(ds.places)
+    kinds = set(MARKERS)
+    located = ds.places[ds.places["kind"].isin(kinds) & ds.places["lat"].notna()]
+    in_frame = located["lon"].between(*VIEW_LON) & located["lat"].between(*VIEW_LAT)
     return BaseLayers(
-        geo=geo,
-        provinces=provinces,
-        collection=_feature_collection(provinces, "place_id"),
-        neighbour_collection=_feature_collection(geo.neighbours, "iso_a3"),
-        outline=(lons, lats),
-        borders=[_line_coords(line) for line in geo.borders.geometry],
-        country_labels=(label_lon, label_lat, label_text),
-        province_label_points=[_label_point(g) for g in northern.geometry],
+        provinces=clipped,
+        province_collection=_feature_collection(clipped, "place_id"),
+        regions=regions,
+        region_collection=_feature_collection(regions, "iso_3166_2"),
+        neighbours=neighbours,
+        neighbour_collection=_feature_collection(neighbours, "iso_a3"),
+        inset_collection=_feature_collection(inset, "place_id"),
+        north_outline=outline,
+        afghan_border=_line_coords(border),
+        river_lines=rivers,
+        anchors=anchors,
+        areas=areas,
+        frame_provinces=tuple(
+            (pid, names.get(pid, name))
+            for pid, name in zip(clipped["place_id"], clipped["name"], strict=True)
+        ),
+        outside=tuple(
+            (pid, name)
+            for pid, name, kind in zip(
+                ds.places["place_id"], ds.places["name"], ds.places["kind"], strict=True
+            )
+            if kind == "province" and pid not in set(clipped["place_id"])
+        ),
+        unplaced=tuple(
+            (str(name), str(kind))
+            for name, kind, lat, parent in zip(
+                ds.places["name"],
+                ds.places["kind"],
+                ds.places["lat"],
+                ds.places["parent_id"],
+                strict=True,
+            )
+            if kind in MARKERS and pd.isna(lat) and parent in NORTHERN_PROVINCES
+        ),
+        points=located.loc[in_frame, ["place_id", "name", "kind", "lon", "lat"]].reset_index(
+            drop=True
+        ),
     )
 
 
-def map_title(counts: pd.DataFrame) -> str:
-    """The finding: which provinces the records name most."""
-    named = counts[counts["count"] > 0].sort_values(["count", "name"], ascending=[False, True])
+# ---- shading classes -----------------------------------------------------------------------------
+def count_classes(top: int) -> list[tuple[int, int | None, str]]:
+    """Classes for counts 1..top: (low, high or None for open, legend label), at most six."""
+    breaks = [b for b in CLASS_BREAKS if b <= max(top, 1)]
+    while len(breaks) > len(CLASS_COLORS):
+        breaks = breaks[::2] if len(breaks) > 2 * len(CLASS_COLORS) else breaks[:1] + breaks[2:]
+    out: list[tuple[int, int | None, str]] = []
+    for index, low in enumerate(breaks):
+        high = breaks[index + 1] - 1 if index + 1 < len(breaks) else None
+        if high is None:
+            label = f"{low:,}" if low == top else f"{low:,} or more"
+        elif high == low:
+            label = f"{low:,}"
+        else:
+            label = f"{low:,}–{high:,}"
+        out.append((low, high, label))
+    return out
+
+
+def class_colors(count: int) -> list[str]:
+    """``count`` colours from light to dark, spread over the palette."""
+    if count == 1:
+        return [CLASS_COLORS[2]]
+    picks = np.linspace(0, len(CLASS_COLORS) - 1, count).round().astype(int)
+    return [CLASS_COLORS[i] for i in picks]
+
+
+# ---- the figure ----------------------------------------------------------------------------------
+def _legend_entry(name: str, marker: dict[str, Any], group: str, rank: int) -> dict[str, Any]:
+    """A legend swatch only (no point drawn): choropleths show no swatch of their own."""
+    return {
+        "type": "scattergeo",
+        "geo": "geo",
+        "lon": [None],
+        "lat": [None],
+        "mode": "markers",
+        "marker": marker,
+        "name": name,
+        "legendgroup": group,
+        "legendrank": rank,
+        "hoverinfo": "skip",
+        "showlegend": True,
+    }
+
+
+def _text_trace(
+    name: str,
+    anchors: list[tuple[float, float]],
+    texts: list[str],
+    font: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "type": "scattergeo",
+        "geo": "geo",
+        "lon": [a[0] for a in anchors],
+        "lat": [a[1] for a in anchors],
+        "text": texts,
+        "mode": "text",
+        "textposition": "middle center",
+        "textfont": {"family": FONT_FAMILY, "shadow": HALO, **font},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": name,
+    }
+
+
+def _count_text(count: int) -> str:
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What one build draws: counts per province and place, their classes and the labels."""
+
+    provinces: pd.DataFrame  # place_id, name, count, northern, in_frame
+    points: pd.DataFrame  # place_id, name, kind, lon, lat, count
+    classes: list[tuple[int, int | None, str]]
+    colors: list[str]
+
+
+def map_data(view: View) -> MapData:
+    base = base_layers(view.dataset)
+    counts = places.place_counts(view)
+    ids = [pid for pid, _ in base.frame_provinces]
+    provinces = pd.DataFrame(
+        {
+            "place_id": ids,
+            "name": [name for _, name in base.frame_provinces],
+            "count": [int(counts.get(pid, 0)) for pid in ids],
+            "northern": [pid in NORTHERN_PROVINCES for pid in ids],
+        }
+    )
+    points = base.points.assign(count=[int(counts.get(pid, 0)) for pid in base.points["place_id"]])
+    top = max(provinces["count"].tolist(), default=0)
+    classes = count_classes(top)
+    return MapData(provinces, points, classes, class_colors(len(classes)))
+
+
+def _labels(view: View, data: MapData) -> tuple[list[Label], dict[str, str]]:
+    """Every label the map would like to show, most important first, and their texts."""
+    base = base_layers(view.dataset)
+    province_labels: dict[bool, list[Label]] = {True: [], False: []}
+    provinces = data.provinces.sort_values(["northern", "count"], ascending=False)
+    for _, row in provinces.iterrows():
+        if not row["northern"] and row["count"] == 0:
+            continue  # the south is context: only provinces with records are named
+        text = f"{row['name']} ({row['count']})" if row["count"] else str(row["name"])
+        key = f"province:{row['place_id']}"
+        province_labels[bool(row["northern"])].append(
+            Label(key, text, PROVINCE_FONT, base.anchors.get(key, ()), bold=True,
+                  area=base.areas.get(key))
+        )  # fmt: skip
+    point_labels: dict[bool, list[Label]] = {True: [], False: []}
+    for _, row in data.points.sort_values("count", ascending=False).iterrows():
+        name = map_name(str(row["name"]), str(row["kind"]))
+        text = f"{name} ({row['count']})" if row["count"] else name
+        point_labels[bool(row["count"])].append(
+            Label(
+                f"place:{row['place_id']}",
+                text,
+                PLACE_FONT,
+                ((float(row["lon"]), float(row["lat"])),),
+                marker=MARKERS[row["kind"]][2],
+                positions=map_labels.POSITIONS,
+            )
+        )
+    # Places with records first (a marker has 8 spots, a province name several anchors), then
+    # the northern provinces, the other places, and the south's provinces with records.
+    labels: list[Label] = [
+        *point_labels[True],
+        *province_labels[True],
+        *point_labels[False],
+        *province_labels[False],
+    ]
+    for iso, text in COUNTRY_LABELS.items():
+        key = f"country:{iso}"
+        labels.append(
+            Label(key, text, COUNTRY_FONT, base.anchors.get(key, ()), bold=True,
+                  area=base.areas.get(key))
+        )  # fmt: skip
+    for _, region in base.regions[base.regions["borders_afghanistan"]].iterrows():
+        key = f"region:{region['iso_3166_2']}"
+        labels.append(
+            Label(key, str(region["name"]), REGION_FONT, base.anchors.get(key, ()),
+                  area=base.areas.get(key))
+        )  # fmt: skip
+    for name, role in (("Panj", "border"), ("Amu Darya", "border"), ("Amu Darya", "course")):
+        key = f"river:{name}:{role}"
+        labels.append(
+            Label(
+                key,
+                name,
+                RIVER_FONT,
+                base.anchors.get(key, ()),
+                marker=0.1,
+                positions=("top center", "bottom center"),
+            )
+        )
+    texts = {label.key: label.text for label in labels}
+    return labels, texts
+
+
+def symbol_legend_size(kinds: list[str]) -> tuple[float, float]:
+    """The symbols' key's size in px (Plotly: 40 px of symbol, the text, rows of ~1.4 x font)."""
+    width = max((map_labels.text_width(MARKERS[k][0], SYMBOL_FONT) for k in kinds), default=0)
+    return width + 40 + 12, len(kinds) * SYMBOL_FONT * 1.45 + 12
+
+
+def map_name(name: str, kind: str) -> str:
+    """A place's name as the map prints it: a crossing without "bridge"/"crossing" (its square
+    symbol says so), so the labels of the crowded border stay short."""
+    if kind == "border_crossing":
+        for word in (" bridge", " crossing"):
+            name = name.replace(word, "")
+    return name
+
+
+def _reserved(kinds: list[str]) -> list[dict[str, map_labels.Box]]:
+    """The inset's corner and the symbols' key, on every canvas (labels keep clear of them)."""
+    width, height = symbol_legend_size(kinds)
+    keys = {}
+    for canvas in CANVASES:
+        x0, y0, _, _ = canvas.paper_box((SYMBOL_LEGEND[0], 1), (0, SYMBOL_LEGEND[1]))
+        keys[canvas.name] = (x0, y0, x0 + width, y0 + height)
+    return [{c.name: c.paper_box(INSET_X, INSET_Y) for c in CANVASES}, keys]
+
+
+def placed_labels(view: View, data: MapData) -> tuple[dict[str, map_labels.Placed], dict[str, str]]:
+    """Which labels the map shows and where (see ``map_labels.place``)."""
+    labels, texts = _labels(view, data)
+    markers = [
+        (float(lon), float(lat), map_labels.reach(MARKERS[kind][1], float(MARKERS[kind][2])))
+        for lon, lat, kind in zip(data.points["lon"], data.points["lat"], data.points["kind"],
+                                  strict=True)
+    ]  # fmt: skip
+    kinds = [k for k in MARKERS if (data.points["kind"] == k).any()]
+    placed = map_labels.place(labels, CANVASES, markers=markers, reserved=_reserved(kinds))
+    return placed, texts
+
+
+def province_map_figure(
+    view: View, data: MapData, *, title: str, subtitle: str, source_text: str
+) -> go.Figure:
+    base = base_layers(view.dataset)
+    placed, texts = placed_labels(view, data)
+    counts = places.place_counts(view)
+    country_names = places.place_names(view.dataset.places)
+    traces: list[dict[str, Any]] = []
+
+    # 1. Neighbouring countries, then the Central Asian regions across the border.
+    neighbours = base.neighbours
+    traces.append(
+        {
+            "type": "choropleth",
+            "geo": "geo",
+            "geojson": base.neighbour_collection,
+            "locations": neighbours["iso_a3"].tolist(),
+            "z": [0] * len(neighbours),
+            "featureidkey": "id",
+            "colorscale": [[0, NEIGHBOUR_FILL], [1, NEIGHBOUR_FILL]],
+            "showscale": False,
+            "marker": {"line": {"color": COUNTRY_LINE, "width": 1.0}},
+            "text": neighbours["name"].tolist(),
+            "hovertemplate": "%{text}<extra></extra>",
+            "name": "Neighbouring countries",
+            "showlegend": False,
+        }
+    )
+    regions = base.regions
+    for iso, fill in REGION_FILLS.items():
+        part = regions[regions["iso_a3"] == iso]
+        country = COUNTRY_PLACES[iso]
+        named = _count_text(int(counts.get(country, 0)))
+        traces.append(
+            {
+                "type": "choropleth",
+                "geo": "geo",
+                "geojson": _features(base.region_collection, part["iso_3166_2"]),
+                "locations": part["iso_3166_2"].tolist(),
+                "z": [0] * len(part),
+                "featureidkey": "id",
+                "colorscale": [[0, fill], [1, fill]],
+                "showscale": False,
+                "marker": {"line": {"color": REGION_LINE, "width": 0.7}},
+                "customdata": [
+                    [country, html.escape(str(name)), html.escape(country_names.get(country, ""))]
+                    for name in part["name"]
+                ],
+                "hovertemplate": "<b>%{customdata[1]}</b> (%{customdata[2]})<br>"
+                f"No record is placed in a region here; {named} name "
+                "%{customdata[2]}<br><i>click to list them below</i><extra></extra>",
+                "name": f"Regions of {country_names.get(country, iso)}",
+                "showlegend": False,
+            }
+        )
+
+    # 2. Afghan provinces in classes (no record: white), each class a legend entry.
+    provinces = data.provinces
+    bins: list[tuple[str, str, pd.DataFrame]] = [
+        ("No record", NO_RECORD_FILL, provinces[provinces["count"] == 0])
+    ]
+    for (low, high, label), color in zip(data.classes, data.colors, strict=True):
+        upper = high if high is not None else np.inf
+        rows = provinces[(provinces["count"] >= low) & (provinces["count"] <= upper)]
+        bins.append((label, color, rows))
+    for rank, (label, color, rows) in enumerate(bins):
+        name = "No record" if rank == 0 else label
+        traces.append(
+            {
+                "type": "choropleth",
+                "geo": "geo",
+                # each class carries only its own provinces' outlines: the boundaries are most
+                # of the map's weight, and every reader's browser receives them
+                "geojson": _features(base.province_collection, rows["place_id"]),
+                "locations": rows["place_id"].tolist(),
+                "z": [rank] * len(rows),
+                "featureidkey": "id",
+                "colorscale": [[0, color], [1, color]],
+                "showscale": False,
+                "marker": {"line": {"color": PROVINCE_LINE, "width": 0.8}},
+                "customdata": [
+                    [pid, html.escape(str(n)), _count_text(int(c))]
+                    for pid, n, c in zip(rows["place_id"], rows["name"], rows["count"], strict=True)
+                ],
+                "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]} name it or a place "
+                "in it<br><i>click to list them below</i><extra></extra>",
+                "name": f"Province: {name}",
+                "showlegend": False,
+            }
+        )
+        traces.append(
+            _legend_entry(
+                name,
+                {"symbol": "square", "size": 14, "color": color,
+                 "line": {"color": PROVINCE_LINE, "width": 1}},
+                "shading",
+                rank,
+            )
+        )  # fmt: skip
+
+    # 3. Rivers under the border line; the northern provinces outlined.
+    for (name, role), (lons, lats) in base.river_lines.items():
+        traces.append(
+            {
+                "type": "scattergeo",
+                "geo": "geo",
+                "lon": lons,
+                "lat": lats,
+                "mode": "lines",
+                "line": {"color": RIVER_COLOR, "width": 5 if role == "border" else 2.5},
+                "hoverinfo": "skip",
+                "name": f"{name} ({'the border' if role == 'border' else 'river'})",
+                "legendgroup": "river",
+                "showlegend": False,
+            }
+        )
+    lons, lats = base.north_outline
+    traces.append(
+        {
+            "type": "scattergeo",
+            "geo": "geo",
+            "lon": lons,
+            "lat": lats,
+            "mode": "lines",
+            "line": {"color": TEXT_COLOR, "width": 1.3},
+            "hoverinfo": "skip",
+            "name": "Northern provinces (outlined)",
+            "showlegend": False,
+        }
+    )
+    lons, lats = base.afghan_border
+    traces.append(
+        {
+            "type": "scattergeo",
+            "geo": "geo",
+            "lon": lons,
+            "lat": lats,
+            "mode": "lines",
+            "line": {"color": BORDER_LINE, "width": 1.6},
+            "hoverinfo": "skip",
+            "name": "Afghanistan's border",
+            "showlegend": False,
+        }
+    )
+
+    # 4. Names of countries, regions, provinces and rivers (where they fit).
+    def chosen(prefix: str) -> list[tuple[str, map_labels.Placed]]:
+        return [(k, p) for k, p in placed.items() if k.startswith(prefix)]
+
+    country = chosen("country:")
+    traces.append(
+        _text_trace(
+            "Country names",
+            [p.anchor for _, p in country],
+            [texts[k] for k, _ in country],
+            {"size": COUNTRY_FONT, "color": MUTED_COLOR, "weight": "bold"},
+        )
+    )
+    region = chosen("region:")
+    traces.append(
+        _text_trace(
+            "Region names (across the border)",
+            [p.anchor for _, p in region],
+            [html.escape(texts[k]) for k, _ in region],
+            {"size": REGION_FONT, "color": REGION_TEXT, "style": "italic"},
+        )
+    )
+    province = chosen("province:")
+    traces.append(
+        _text_trace(
+            "Province names",
+            [p.anchor for _, p in province],
+            [html.escape(texts[k]) for k, _ in province],
+            {"size": PROVINCE_FONT, "weight": "bold", "color": TEXT_COLOR},
+        )
+    )  # fmt: skip
+    river = chosen("river:")
+    traces.append(
+        {
+            **_text_trace(
+                "River names",
+                [p.anchor for _, p in river],
+                [texts[k] for k, _ in river],
+                {"size": RIVER_FONT, "color": RIVER_TEXT, "style": "italic"},
+            ),
+            "textposition": [p.position for _, p in river],
+        }
+    )
+
+    # 5. Places: one trace per kind, so the legend shows each symbol.
+    for rank, (kind, (legend, symbol, size, fill, line)) in enumerate(MARKERS.items()):
+        rows = data.points[data.points["kind"] == kind]
+        if rows.empty:
+            continue
+        keys = [f"place:{pid}" for pid in rows["place_id"]]
+        traces.append(
+            {
+                "type": "scattergeo",
+                "geo": "geo",
+                "lon": rows["lon"].astype(float).tolist(),
+                "lat": rows["lat"].astype(float).tolist(),
+                "mode": "markers+text",
+                "text": [html.escape(texts[k]) if k in placed else "" for k in keys],
+                "textposition": [placed[k].position if k in placed else "top center"
+                                 for k in keys],
+                "textfont": {"family": FONT_FAMILY, "size": PLACE_FONT, "color": TEXT_COLOR,
+                             "shadow": HALO},
+                "marker": {"symbol": symbol, "size": size, "color": fill,
+                           "line": {"color": line, "width": 1.2}},
+                "customdata": [
+                    [pid, html.escape(str(n)), places.KIND_LABELS.get(kind, kind),
+                     _count_text(int(c))]
+                    for pid, n, c in zip(rows["place_id"], rows["name"], rows["count"],
+                                         strict=True)
+                ],
+                "hovertemplate": "<b>%{customdata[1]}</b> (%{customdata[2]})<br>"
+                "%{customdata[3]} name it<br><i>click to list them below</i><extra></extra>",
+                "name": legend,
+                "legend": "legend2",
+                "legendrank": rank,
+                "showlegend": True,
+            }
+        )  # fmt: skip
+
+    # 6. The locator inset: all of Afghanistan, and the frame of the main map.
+    traces.append(
+        {
+            "type": "choropleth",
+            "geo": "geo2",
+            "geojson": base.inset_collection,
+            "locations": ["afghanistan"],
+            "z": [0],
+            "featureidkey": "id",
+            "colorscale": [[0, "#ffffff"], [1, "#ffffff"]],
+            "showscale": False,
+            "marker": {"line": {"color": BORDER_LINE, "width": 0.8}},
+            "hoverinfo": "skip",
+            "name": "Afghanistan (locator)",
+            "showlegend": False,
+        }
+    )
+    box_lon, box_lat = _frame_outline()
+    traces.append(
+        {
+            "type": "scattergeo",
+            "geo": "geo2",
+            "lon": box_lon,
+            "lat": box_lat,
+            "mode": "lines",
+            "line": {"color": "#D55E00", "width": 1.5},
+            "hoverinfo": "skip",
+            "name": "This map's frame (locator)",
+            "showlegend": False,
+        }
+    )
+
+    layout = base_layout_dict(title=title, subtitle=subtitle, source_line=source_text)
+    for note in layout["annotations"]:
+        note["yshift"] = SOURCE_SHIFT
+    merge(
+        layout,
+        {
+            "height": PAGE_HEIGHT,
+            "margin": dict(zip(("l", "r", "t", "b"), MARGIN, strict=True)),
+            # (Plotly sets the first line's baseline at the pad: room for its ascent)
+            "title": {"font": {"size": TITLE_FONT}, "yref": "container", "y": 1, "yanchor": "top",
+                      "pad": {"t": 26}},
+            "clickmode": "event+select",
+            "dragmode": False,
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": -0.012,
+                "yanchor": "top",
+                "font": {"size": 12},
+                "itemsizing": "constant",
+                "title": {"text": "Records naming a province or a place in it:",
+                          "side": "left", "font": {"size": 12}},
+                "traceorder": "normal",
+                "itemclick": False,
+                "itemdoubleclick": False,
+            },
+            "legend2": {
+                "x": SYMBOL_LEGEND[0],
+                "y": SYMBOL_LEGEND[1],
+                "xanchor": "left",
+                "yanchor": "top",
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "bordercolor": "#c9ced4",
+                "borderwidth": 1,
+                "font": {"size": SYMBOL_FONT},
+                "itemclick": False,
+                "itemdoubleclick": False,
+            },
+            "geo": _geo_layout(VIEW_LON, VIEW_LAT, {"x": [0, 1], "y": [0, 1]}, frame=True),
+            "geo2": _geo_layout(INSET_LON, INSET_LAT, {"x": list(INSET_X), "y": list(INSET_Y)},
+                                frame=True, background="#f6f7f8"),
+        },
+    )  # fmt: skip
+    return assemble(traces, layout)
+
+
+def _class_color(data: MapData, count: int) -> str:
+    for (low, high, _), color in zip(data.classes, data.colors, strict=True):
+        if count >= low and (high is None or count <= high):
+            return color
+    return NO_RECORD_FILL
+
+
+def _frame_outline() -> tuple[list[float], list[float]]:
+    """The main map's frame as a line that follows the parallels (not great circles)."""
+    (w, e), (s, n) = VIEW_LON, VIEW_LAT
+    lons = list(np.linspace(w, e, 20)) + list(np.linspace(e, w, 20)) + [w]
+    lats = [s] * 20 + [n] * 20 + [s]
+    return [round(x, 3) for x in lons], [round(y, 3) for y in lats]
+
+
+def _geo_layout(
+    lon: tuple[float, float],
+    lat: tuple[float, float],
+    domain: dict[str, list[float]],
+    *,
+    frame: bool,
+    background: str = "#ffffff",
+) -> dict[str, Any]:
+    return {
+        "domain": domain,
+        "projection": {"type": "mercator"},
+        "lonaxis": {"range": list(lon)},
+        "lataxis": {"range": list(lat)},
+        "showland": False,
+        "showcountries": False,
+        "showcoastlines": False,
+        "showlakes": False,
+        "showrivers": False,
+        "showocean": False,
+        "showframe": frame,
+        "framecolor": "#c9ced4",
+        "framewidth": 1,
+        "bgcolor": background,
+    }
+
+
+# ---- the finding, and the builder ----------------------------------------------------------------
+def map_title(provinces: pd.DataFrame, year: int | None = None) -> str:
+    """The finding: which provinces the records name most (as many as fit the page's width)."""
+    named = provinces[provinces["count"] > 0].sort_values(
+        ["count", "name"], ascending=[False, True]
+    )
+    when = f"In {year}, " if year else ""
     if named.empty:
-        return "No record under the current filters names an Afghan province"
-    top = named.head(3)
-    listed = ", ".join(
-        f"{name} ({count})" for name, count in zip(top["name"], top["count"], strict=True)
-    )
-    return f"Records name {len(named)} Afghan provinces, most often {listed}"
+        text = f"{when}no record under the current filters names an Afghan province"
+        return text[0].upper() + text[1:]
+    noun = "province" if len(named) == 1 else "provinces"
+    verb = "records name" if when else "Records name"
+    room = PAGE.width - MARGIN[0] - MARGIN[1] - 20
+    for shown in (3, 2, 1):
+        top = named.head(shown)
+        listed = ", ".join(
+            f"{name} ({count})" for name, count in zip(top["name"], top["count"], strict=True)
+        )
+        title = f"{when}{verb} {len(named)} Afghan {noun}, most often {listed}"
+        if map_labels.text_width(title, TITLE_FONT, bold=True) <= room:
+            break
+    return title
 
 
-def build_province_map(ds: Any, state: FilterState) -> ChartSpec:
+def year_note(year: int | None) -> str:
+    return f"year {year} (records whose date reaches it)" if year else ""
+
+
+def build_province_map(ds: Any, state: FilterState, *, year: int | None = None) -> ChartSpec:
     """The map, its caption and the located records (one row per record and province)."""
-    records = located_records(ds, state)
-    counts = province_counts(ds, records)
+    view = places.year_view(ds, state, year)
+    data = map_data(view)
+    records = places.located_records(view)
     source_ids = tuple(dict.fromkeys(records["source_id"].astype(str)))
-    title = map_title(counts)
+    title = map_title(data.provinces, year)
+    subtitle = state.describe(filters.filter_options(ds).labels())
+    if year:
+        subtitle = f"{year_note(year)}; {subtitle}"
     fig = province_map_figure(
-        ds,
-        counts,
-        records,
+        view,
+        data,
         title=html.escape(title),
-        subtitle=html.escape(state.describe(filters.filter_options(ds).labels())),
+        subtitle=html.escape(subtitle),
         source_text=wrapped(source_line(ds, source_ids), 130),
     )
-    unlocated = unlocated_count(ds, state)
-    caption = (
-        "Shading counts the events and strength estimates, under the current filters, that name "
-        "a province or a place inside it; designations name no place. The nine northern "
-        "provinces are outlined; the borders with Tajikistan, Uzbekistan and Turkmenistan (along "
-        "the Panj and Amu Darya) are drawn in colour. Click a province to list its records."
+    return ChartSpec(
+        chart_id="province-map" if not year else f"province-map-{year}",
+        title=title,
+        caption=map_caption(view, data, year),
+        figure=fig,
+        rows=_csv_rows(records),
+        source_ids=source_ids,
     )
+
+
+def map_caption(view: View, data: MapData, year: int | None) -> str:
+    base = base_layers(view.dataset)
+    caption = (
+        "Shading counts the events and strength estimates, under the current filters"
+        + (f" and dated in {year}" if year else "")
+        + ", that name a province or a place inside it; designations name no place. The nine "
+        "northern provinces are outlined; the Panj and the Amu Darya, Afghanistan's border with "
+        "Tajikistan and Uzbekistan, are drawn in blue. Markers are the districts the sources "
+        "name and the border crossings, at coordinates from a cited gazetteer (places.csv). "
+        "Click a province, region or marker to list its records."
+    )
+    unlocated = places.unlocated_count(view)
     if unlocated:
         caption += (
             f" {unlocated} further record(s) are placed only at country or region level "
             "(Afghanistan, northern Afghanistan, the Tajik border) and are not shaded."
         )
-    return ChartSpec(
-        chart_id="province-map",
-        title=title,
-        caption=caption,
-        figure=fig,
-        rows=records,
-        source_ids=source_ids,
-    )
+    counts = places.place_counts(view)
+    beyond = [(name, counts[pid]) for pid, name in base.outside if counts.get(pid, 0)]
+    if beyond:
+        listed = ", ".join(f"{name} ({n})" for name, n in beyond)
+        caption += f" Outside this frame (see the inset): {listed}."
+    if base.unplaced:
+        caption += (
+            " Not drawn, for want of citable coordinates: "
+            + ", ".join(f"{n} ({places.KIND_LABELS.get(k, k)})" for n, k in base.unplaced)
+            + "; their records count for their province."
+        )
+    return caption
 
 
-def selected_provinces(points: list[dict[str, Any]]) -> list[str]:
-    """Province ids from the map's selection events (choropleth points carry them)."""
-    ids: list[str] = []
-    for point in points:
-        custom = point.get("customdata")
-        location = point.get("location")
-        value = custom[0] if isinstance(custom, list | tuple) and custom else location
-        if isinstance(value, str) and value and value not in ids:
-            ids.append(value)
-    return ids
+def _csv_rows(records: pd.DataFrame) -> pd.DataFrame:
+    """The rows behind the map for the CSV download: one per record and province."""
+    columns = [
+        "province_id", "province", "named_place_id", "named_as", "record_type", "record_id",
+        "title", "date", "source_id", "source_label", "evidence_type", "quote", "evidence",
+    ]  # fmt: skip
+    return records.reindex(columns=columns)
 
 
-def records_of(rows: pd.DataFrame, province_ids: list[str] | None = None) -> pd.DataFrame:
-    """The located records for a table: readable columns, seed quote or external evidence."""
-    chosen = rows if province_ids is None else rows[rows["province_id"].isin(province_ids)]
-    out = pd.DataFrame(
-        {
-            "province": chosen["province"],
-            "record": chosen["record_type"],
-            "what": chosen["title"],
-            "date": chosen["date"],
-            "source": chosen["source_label"],
-            "evidence type": chosen["evidence_type"],
-            "quote or our summary": [
-                quote or evidence
-                for quote, evidence in zip(chosen["quote"], chosen["evidence"], strict=True)
-            ],
-            "record id": chosen["record_id"],
-        }
-    )
-    return out.reset_index(drop=True)
+# ---- what a reader can pick on the map -----------------------------------------------------------
+@functools.lru_cache(maxsize=4)
+def selectable_places(ds: Any) -> dict[str, str]:
+    """The places the map shows or stands for, id -> "Name (kind)", in the order a reader looks
+    for them: the northern provinces, the marked places, the districts without a marker, the
+    rivers, the Central Asian neighbours, then the other provinces in the frame."""
+    base = base_layers(ds)
+    table = ds.places.set_index("place_id")
+
+    def label(pid: str) -> str:
+        name, kind = str(table.at[pid, "name"]), str(table.at[pid, "kind"])
+        words = places.KIND_LABELS.get(kind, kind).split()
+        said = any(word in name.lower() for word in (*words, "bridge", "crossing"))
+        return name if said else f"{name} ({places.KIND_LABELS.get(kind, kind)})"
+
+    ordered: list[str] = [p for p in NORTHERN_PROVINCES if p in table.index]
+    ordered += list(base.points["place_id"])
+    unmarked = ds.places[
+        ds.places["kind"].isin(list(MARKERS)) & ds.places["lat"].isna()
+        & ds.places["parent_id"].isin(NORTHERN_PROVINCES)
+    ]  # fmt: skip
+    ordered += list(unmarked["place_id"])
+    ordered += list(ds.places.loc[ds.places["kind"] == "river", "place_id"])
+    ordered += [p for p in COUNTRY_PLACES.values() if p in table.index]
+    ordered += sorted(set(base.provinces["place_id"]) - set(ordered))
+    return {pid: label(pid) for pid in dict.fromkeys(ordered) if pid in table.index}
+
+
+MAP_YEARS = tuple(range(2021, 2026))  # the years a briefer steps through (the control's choices)
+
+
+@functools.lru_cache(maxsize=4)
+def map_years(ds: Any) -> tuple[int, ...]:
+    """2021-2025, and any other year a record placed in a province is dated in."""
+    from dashboard.view.view import view_of
+
+    rows = places.located_records(view_of(ds, FilterState()))
+    starts = pd.to_datetime(rows["date_start"]).dropna().dt.year
+    ends = pd.to_datetime(rows["date_end"]).dropna().dt.year
+    years = set(MAP_YEARS)
+    for start, end in zip(starts, ends, strict=False):
+        years.update(range(int(start), int(end) + 1))
+    return tuple(sorted(years))
+
+
+def year_counts(ds: Any, state: FilterState) -> dict[int | None, int]:
+    """Records placed in a province, per year (None: all years), for the year control."""
+    from dashboard.view.view import view_of
+
+    return places.year_counts(view_of(ds, state), map_years(ds))

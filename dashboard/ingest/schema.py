@@ -30,7 +30,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     for table, columns in vocab.TABLE_COLUMNS.items()
 }
 
-# Date column -> its basis column (sources.accessed has none: it is the day we read the URL).
+# Date column -> its basis column (an accessed date has none: it is the day we read the URL).
 DATE_COLUMNS: dict[str, dict[str, str | None]] = {
     table: {c.name: c.basis for c in columns if c.date}
     for table, columns in vocab.TABLE_COLUMNS.items()

@@ -42,6 +42,8 @@ from dashboard.ingest.schema import (
 )
 
 FACT_TABLES = vocab.FACT_TABLES
+# The day a web page was read: always a full date.
+ACCESSED_COLUMNS = frozenset({"accessed", "coordinates_accessed"})
 
 
 # ---- results ------------------------------------------------------------------------------------
@@ -308,8 +310,8 @@ class _Run:
         assert isinstance(parsed, DateValue)
         if parsed.start > self.today:
             return f"{text!r} is in the future (today is {self.today.isoformat()})"
-        if column == "accessed" and parsed.precision != "day":
-            return f"{text!r}: accessed must be a full date (YYYY-MM-DD)"
+        if column in ACCESSED_COLUMNS and parsed.precision != "day":
+            return f"{text!r}: {column} must be a full date (YYYY-MM-DD)"
         return None
 
     def check_reference(self, ref: Reference) -> None:
@@ -377,6 +379,35 @@ class _Run:
                 ),
                 "lon",
             )
+        if self.has("places", "lat", "coordinates_url", "coordinates_accessed"):
+            self.check_place_citations(self.frames["places"])
+
+    def check_place_citations(self, places: pd.DataFrame) -> None:
+        """A cited coordinate: a web address, the day it was read, and the coordinate itself."""
+        url, accessed = places["coordinates_url"], places["coordinates_accessed"]
+        for rows, message, column in (
+            (
+                url.ne("") & ~url.str.lower().str.match(r"https?://\S+$"),
+                "not a web address (http:// or https://)",
+                "coordinates_url",
+            ),
+            (
+                url.ne("") & places["lat"].eq(""),
+                "cites a page for coordinates, but lat and lon are empty",
+                "coordinates_url",
+            ),
+            (
+                url.ne("") & accessed.eq(""),
+                "required when coordinates_url is filled: the day the page was read",
+                "coordinates_accessed",
+            ),
+            (
+                url.eq("") & accessed.ne(""),
+                "an accessed date needs the coordinates_url it belongs to",
+                "coordinates_accessed",
+            ),
+        ):
+            self.add_rows("places", _messages(rows, message, places[column]), column)
 
     def check_sources(self) -> None:
         if not self.has("sources", "source_id", "seed_file"):

@@ -107,7 +107,6 @@ PAGE_PARAMS: dict[str, PageParam] = {
     "log": PageParam("strength", "toggle", "the strength charts' log scale"),
     "mark": PageParam("timeline", "points", "the designation mark clicked"),
     "event": PageParam("timeline", "points", "the event clicked"),
-    "province": PageParam("map", "points", "the provinces clicked"),
 }
 _TOGGLE_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 _POINT = re.compile(r"^(\d{1,4})\.(\d{1,7})$")
@@ -195,6 +194,8 @@ def _sync_url() -> None:
     session = st.session_state
     state: FilterState = session.get(_FILTER_STATE, FilterState())
     wanted = {**state.to_query(), **session.get(_PAGE_PARAMS, {})}
+    # the map's place and year (fl.PAGE_PARAMS) are read and written by the map page itself
+    wanted.update({k: v for k, v in _url_query().items() if k in fl.PAGE_PARAMS})
     if wanted != _url_query():
         st.query_params.from_dict(wanted)
     session[_URL_SEEN] = wanted
@@ -686,3 +687,124 @@ def set_window(since: dt.date | None, until: dt.date | None) -> None:
         until = None
         st.session_state[_FILTER_MESSAGE] = "The until-date was before the since-date; cleared."
     st.session_state[_FILTER_STATE] = current.with_(since=since, until=until)
+
+
+# ---- the map: the year it shows and the place picked, in the URL (year=, place=) ----------------
+# The URL is the truth for both: each run parses it (a shared link opens on the same place and
+# year), the controls are seeded from it, and their callbacks and clicks on the map write it.
+_MAP_YEAR = "map_year"
+_MAP_PLACE = "map_place"
+_MAP_LAST_CLICK = "map_last_click"
+_MAP_CHART_GEN = "map_chart_generation"
+_ALL_YEARS = "all"
+
+
+def _map_url(**changes: object) -> None:
+    """Set (or, with None, remove) the map's own query parameters."""
+    for name, value in changes.items():
+        if value is None or value == "":
+            if name in st.query_params:
+                del st.query_params[name]
+        else:
+            st.query_params[name] = str(value)
+
+
+def _map_year_changed() -> None:
+    value = st.session_state.get(_MAP_YEAR)
+    _map_url(year=None if value in (None, _ALL_YEARS) else value)
+
+
+def _map_place_changed() -> None:
+    _map_url(place=st.session_state.get(_MAP_PLACE))
+    # a new chart widget: the old click's highlight must not stay on another place
+    st.session_state[_MAP_CHART_GEN] = st.session_state.get(_MAP_CHART_GEN, 0) + 1
+
+
+def map_choice(ds: Dataset, state: FilterState) -> Any:
+    """The year and place the map page shows, parsed from the URL (with a notice for what is
+    not understood, which is then dropped from it); draws the year control."""
+    from dashboard.charts import province_map
+    from dashboard.view.places import PLACE_PARAM, YEAR_PARAM, MapChoice
+
+    params = {key: st.query_params.get_all(key) for key in (PLACE_PARAM, YEAR_PARAM)}
+    params = {key: values for key, values in params.items() if values}
+    years = province_map.map_years(ds)
+    choice, rejections = MapChoice.from_query(params, province_map.selectable_places(ds), years)
+    if rejections:
+        lines = "\n".join(f"- {rejection}" for rejection in rejections)
+        st.warning(
+            f"Some map parameters in the link were not understood and are ignored.\n\n{lines}",
+            icon=":material/link_off:",
+        )
+        _map_url(place=choice.place_id, year=choice.year)
+    counts = province_map.year_counts(ds, state)
+    st.session_state[_MAP_YEAR] = choice.year if choice.year is not None else _ALL_YEARS
+
+    def year_label(option: object) -> str:
+        year = None if option == _ALL_YEARS else option
+        found = counts.get(year, 0)  # type: ignore[call-overload]
+        return f"{'All years' if year is None else year} · {found}"
+
+    st.segmented_control(
+        "Year (records placed in a province)",
+        [_ALL_YEARS, *years],
+        format_func=year_label,
+        key=_MAP_YEAR,
+        on_change=_map_year_changed,
+        help="A record counts in every year its date reaches; undated records only under "
+        "All years.",
+    )
+    return choice
+
+
+def map_chart(spec: ChartSpec, choice: Any) -> Any:
+    """The map with its downloads; a click picks a place (written to the URL). Returns the
+    choice after the click. On narrow screens the legends give way to the map (the caption
+    says what the shading means)."""
+    from dashboard.view.places import MapChoice, selected_place
+
+    # On a phone (the map about 350 px wide) the names and keys would cover the map: they give
+    # way, and a note says where they are (a tap shows a place's name and count).
+    st.html(
+        "<style>@media (max-width: 640px) {"
+        " .st-key-province_map_box .legend, .st-key-province_map_box .legend2,"
+        " .st-key-province_map_box .geo .scatterlayer text,"
+        " .st-key-province_map_box .geo2 { display: none; } }"
+        " @media (min-width: 641px) { .st-key-map_narrow_note { display: none; } }</style>"
+    )
+    generation = st.session_state.get(_MAP_CHART_GEN, 0)
+    with st.container(key="map_narrow_note"):
+        st.caption(
+            "On a narrow screen the map shows no names or key: tap a province or a marker for "
+            "its name and records, or choose a place in the list below the map."
+        )
+    with st.container(key="province_map_box"):
+        points = show_chart(spec, f"province_map_{generation}")
+    clicked = tuple(sorted(str(p.get("customdata", [""])[0]) for p in points))
+    last = st.session_state.get(_MAP_LAST_CLICK, {}).get(generation, ())
+    if clicked != last:  # a new click (or a cleared selection) on this chart
+        st.session_state.setdefault(_MAP_LAST_CLICK, {})[generation] = clicked
+        place = selected_place(points)
+        _map_url(place=place)
+        choice = MapChoice(place, choice.year)
+    return choice
+
+
+def map_place_picker(ds: Dataset, choice: Any) -> Any:
+    """A list of the map's places (for keyboards and small screens, where a click is hard),
+    in step with the URL. Returns the choice."""
+    from dashboard.charts import province_map
+    from dashboard.view.places import MapChoice
+
+    options = province_map.selectable_places(ds)
+    st.session_state[_MAP_PLACE] = choice.place_id
+    st.selectbox(
+        "Records of a place",
+        list(options),
+        format_func=lambda pid: options.get(pid, pid),
+        index=None,
+        key=_MAP_PLACE,
+        placeholder="Click the map, or choose a province, district, crossing or river",
+        on_change=_map_place_changed,
+    )
+    return MapChoice(st.session_state.get(_MAP_PLACE), choice.year)

@@ -139,7 +139,7 @@ class FilterState:
             else:
                 rejections.append(Rejection("evidence", evidence, "use 'seed' or 'all'"))
         for param in params:
-            if param not in _ALL_PARAMS and param.lower() not in _IGNORED_PARAMS:
+            if param not in _ALL_PARAMS | PAGE_PARAMS and param.lower() not in _IGNORED_PARAMS:
                 shown = ", ".join(_all_of(params[param]))
                 rejections.append(Rejection(param, shown, "unknown parameter"))
         return cls(**values), rejections  # type: ignore[arg-type]
@@ -201,6 +201,10 @@ _NOUNS = {
 }
 _ALL_PARAMS = {*_DATE_PARAMS.values(), *_LIST_PARAMS.values(), "evidence"}
 
+
+# Parameters one page owns and parses itself, with its own notices (the map's place and year:
+# dashboard/view/places.py); kept in the URL beside the filters.
+PAGE_PARAMS = frozenset({"place", "year"})
 
 # Streamlit's own parameters (embedding) and the page name some links carry: not ours to judge.
 _IGNORED_PARAMS = {"embed", "embed_options", "page"}

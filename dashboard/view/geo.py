@@ -37,15 +37,19 @@ class Geo:
     provinces: gpd.GeoDataFrame  # name, iso_3166_2, adm1_code, geometry
     neighbours: gpd.GeoDataFrame  # iso_a3, name, geometry
     borders: gpd.GeoDataFrame  # iso_a3, neighbour, name, geometry (lines)
+    regions: gpd.GeoDataFrame  # iso_3166_2, iso_a3, country, name, borders_afghanistan, geometry
+    rivers: gpd.GeoDataFrame  # name (Panj, Amu Darya), role (border, course), geometry (lines)
 
 
 @functools.cache
 def load_geo(geo_dir: Path = GEO_DIR) -> Geo:
-    """The three layers, read once per process."""
+    """The layers of data/geo/ (see its LICENSE.md), read once per process."""
     return Geo(
         provinces=gpd.read_file(geo_dir / "afghanistan_provinces.geojson"),
         neighbours=gpd.read_file(geo_dir / "neighbours.geojson"),
         borders=gpd.read_file(geo_dir / "borders.geojson"),
+        regions=gpd.read_file(geo_dir / "regions.geojson"),
+        rivers=gpd.read_file(geo_dir / "rivers.geojson"),
     )
 
 
@@ -84,19 +88,3 @@ def join_provinces(places: pd.DataFrame, provinces: gpd.GeoDataFrame) -> gpd.Geo
         for iso, name in zip(joined["iso_3166_2"], joined["name"], strict=True)
     ]
     return joined
-
-
-def province_of(places: pd.DataFrame) -> dict[str, str]:
-    """Each place inside a province (district, city, canal) mapped to that province's id."""
-    kinds = dict(zip(places["place_id"], places["kind"], strict=True))
-    parents = dict(zip(places["place_id"], places["parent_id"].fillna(""), strict=True))
-    out: dict[str, str] = {}
-    for place_id in kinds:
-        current, seen = place_id, set()
-        while current and current not in seen:
-            if kinds.get(current) == "province":
-                out[place_id] = current
-                break
-            seen.add(current)
-            current = parents.get(current, "")
-    return out
