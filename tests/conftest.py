@@ -43,11 +43,14 @@ _ROWS: Tables = {
     "entities": [
         {"entity_id": "taliban", "name": "Taliban", "kind": "armed_group"},
         {"entity_id": "isis-k", "name": "ISIS-K", "kind": "armed_group", "aliases": "ISKP"},
-        {"entity_id": "kazakhstan", "name": "Kazakhstan", "kind": "state"},
+        {
+            "entity_id": "kazakhstan", "name": "Kazakhstan", "kind": "state",
+            "claimant_type": "central_asian_state",
+        },
         {
             "entity_id": "andrey-serenko", "name": "Andrey Serenko", "kind": "person",
             "affiliation": "Head of the Center for the Study of Afghan Politics",
-            "affiliation_type": "independent_expert",
+            "affiliation_type": "independent_expert", "claimant_type": "independent_expert",
         },
     ],
     "places": [
@@ -94,7 +97,7 @@ _ROWS: Tables = {
             "scope": "Afghanistan", "place_ids": "afghanistan", "claimant_id": "andrey-serenko",
             "as_of": "2024", "as_of_basis": "inferred", "source_id": "seed-src",
             "quote": "ISIS-K has more than 25,000 fighters", "notes": "Year from the source.",
-            "category": "strength",
+            "category": "strength", "measure": "armed_strength",
         },
         {
             "estimate_id": "est-ext", "subject_id": "isis-k", "metric": "militants",
@@ -102,7 +105,7 @@ _ROWS: Tables = {
             "scope": "Badakhshan", "place_ids": "badakhshan", "claimant_id": "kazakhstan",
             "as_of": "2024-09", "as_of_basis": "external", "source_id": "ext-src",
             "notes": "Month from the report.", "category": "strength",
-            "evidence": "The report says hundreds of militants.",
+            "evidence": "The report says hundreds of militants.", "measure": "armed_strength",
         },
     ],
 }  # fmt: skip

@@ -58,6 +58,29 @@ def add_column(table: str, column: str) -> Mutation:
     return mutate
 
 
+def restatement(**values: str) -> Mutation:
+    """Add row 4 of estimates: the seed row's figure (row 2) said again, changed by ``values``.
+
+    Unchanged it is a valid restatement: the seed row says "more than 25,000", this one "around
+    25,000", and the hedge word may differ; the stated number may not.
+    """
+
+    def mutate(tables: Tables) -> None:
+        row = {column: "" for column in vocab.COLUMNS["estimates"]}
+        row.update(
+            estimate_id="est-again", subject_id="isis-k", metric="fighters", value_low="25000",
+            value_high="25000", qualifier="approximately", scope="Afghanistan",
+            place_ids="afghanistan", claimant_id="andrey-serenko", as_of="2024-09",
+            as_of_basis="external", source_id="ext-src", notes="Month from the report.",
+            category="strength", measure="armed_strength", restates_id="est-seed",
+            evidence="The report says Serenko again put ISIS-K at about 25,000 fighters.",
+        )  # fmt: skip
+        row.update(values)
+        tables["estimates"].append(row)
+
+    return mutate
+
+
 class Case(NamedTuple):
     mutation: Mutation
     file: str
@@ -126,6 +149,74 @@ CASES: dict[str, Case] = {
     ),
     "category": Case(
         cells("estimates", 0, category="military"), "estimates", 2, "category", "unknown"
+    ),
+    "measure word": Case(
+        cells("estimates", 0, measure="fighters"), "estimates", 2, "measure", "unknown measure"
+    ),
+    "required measure": Case(
+        cells("estimates", 1, measure=""), "estimates", 3, "measure", "required"
+    ),
+    "claimant type word": Case(
+        cells("entities", 3, claimant_type="expert"), "entities", 5, "claimant_type", "unknown"
+    ),
+    # claimant types
+    "claimant without claimant_type": Case(
+        cells("entities", 3, claimant_type=""),
+        "entities", 5, "claimant_type", "'andrey-serenko' is a claimant (estimates.csv row 2)",
+    ),
+    "event claimant without claimant_type": Case(
+        lambda tables: (
+            cells("entities", 2, claimant_type="")(tables),
+            cells("events", 1, claimant_id="kazakhstan", actor_ids="")(tables),
+        ),
+        "entities", 4, "claimant_type", "required",
+    ),
+    "armed group with claimant_type": Case(
+        cells("entities", 0, claimant_type="media"), "entities", 2, "claimant_type", "armed group"
+    ),
+    # restatements (row 4 restates row 2; see ``restatement``)
+    "restatement of an unknown row": Case(
+        restatement(restates_id="est-nowhere"),
+        "estimates", 4, "restates_id", "unknown estimate 'est-nowhere'",
+    ),
+    "restates itself": Case(
+        restatement(restates_id="est-again"), "estimates", 4, "restates_id", "restates itself"
+    ),
+    "restates a later statement": Case(
+        restatement(as_of="2023"), "estimates", 4, "restates_id", "after this row's as_of 2023"
+    ),
+    "restatement without a date": Case(
+        restatement(as_of="", as_of_basis=""), "estimates", 4, "restates_id", "need an as_of"
+    ),
+    "restates other numbers": Case(
+        restatement(value_low="26000", value_high="26000"),
+        "estimates", 4, "restates_id", "stated numbers do not match: here '26000', there '25000'",
+    ),
+    "restates another subject": Case(
+        restatement(subject_id="taliban"), "estimates", 4, "restates_id", "subjects do not match"
+    ),
+    "restates another measure": Case(
+        restatement(measure="armed_strength_with_family"),
+        "estimates", 4, "restates_id", "measures do not match",
+    ),
+    "restates another area": Case(
+        restatement(place_ids="badakhshan"), "estimates", 4, "restates_id", "places (place_ids)"
+    ),
+    "restates a restatement": Case(
+        lambda tables: (
+            restatement()(tables),
+            restatement(estimate_id="est-third", as_of="2024-10", restates_id="est-again")(
+                tables
+            ),
+        ),
+        "estimates", 5, "restates_id", "point at the first statement, 'est-seed'",
+    ),
+    "restatement cycle": Case(
+        lambda tables: (
+            restatement()(tables),
+            cells("estimates", 0, restates_id="est-again")(tables),
+        ),
+        "estimates", 2, "restates_id", "circle (est-seed -> est-again -> est-seed)", count=2,
     ),
     "affiliation type": Case(
         cells("entities", 3, affiliation_type="expert"),
@@ -292,6 +383,29 @@ def test_valid_fixture_is_clean(make_dataset: MakeDataset) -> None:
     report = validate_dataset(*make_dataset(), today=TODAY)
     assert report.ok and report.exit_code == 0, report.format()
     assert report.format() == "OK: 6 tables, 14 rows, 0 problems"
+
+
+def test_a_restatement_may_change_the_hedge_word_not_the_number(
+    make_dataset: MakeDataset,
+) -> None:
+    """ "More than 25,000" said again as "around 25,000" is the same figure, linked to it."""
+    report = validate_dataset(*make_dataset(restatement()), today=TODAY)
+    assert report.ok, report.format()
+
+
+def test_a_report_of_the_same_statement_may_share_its_date(make_dataset: MakeDataset) -> None:
+    """Another outlet's report of the same statement carries the same as_of: not later."""
+    same_day = restatement(as_of="2024")
+    assert validate_dataset(*make_dataset(same_day), today=TODAY).ok
+
+
+def test_lineage_problems_name_file_row_and_column(make_dataset: MakeDataset) -> None:
+    data_dir, seeds_dir = make_dataset(restatement(as_of="2023"))
+    (problem,) = validate_dataset(data_dir, seeds_dir, today=TODAY).problems
+    assert problem.format() == (
+        f"{data_dir}/estimates.csv:4:restates_id: restates 'est-seed', dated 2024, after this"
+        " row's as_of 2023: a restatement points at an earlier statement"
+    )
 
 
 def test_every_reference_column_is_checked() -> None:

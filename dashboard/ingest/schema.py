@@ -23,7 +23,8 @@ from dashboard.ingest import vocab
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
-# Cells that must not be empty (beyond the id). Facts need a source; claims need a claimant.
+# Cells that must not be empty (beyond the id). Facts need a source; claims need a claimant and
+# a measure (what the number counts: the comparisons depend on it).
 REQUIRED: dict[str, tuple[str, ...]] = {
     "sources": ("source_id", "title"),
     "entities": ("entity_id", "name", "kind"),
@@ -32,7 +33,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "designations": ("designation_id", "jurisdiction_id", "target_id", "action", "source_id"),
     "estimates": (
         "estimate_id", "subject_id", "metric", "qualifier", "claimant_id", "source_id",
-        "category",
+        "category", "measure",
     ),
 }  # fmt: skip
 

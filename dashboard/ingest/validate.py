@@ -27,7 +27,7 @@ import pandera.pandas as pa
 from dashboard import DATA_DIR, SEEDS_DIR
 from dashboard.ingest import vocab
 from dashboard.ingest.csvio import HEADER_ROW, UnreadableFile, read_table, read_text
-from dashboard.ingest.dates import DateValue, try_parse_date
+from dashboard.ingest.dates import DateValue, parse_series, try_parse_date
 from dashboard.ingest.quotes import NormalisedText, index_text, normalise
 from dashboard.ingest.schema import (
     CHECK_MISSING_COLUMN,
@@ -189,6 +189,8 @@ class _Run:
         for table in FACT_TABLES:
             self.check_evidence(table)
         self.check_numbers()
+        self.check_claimant_types()
+        self.check_restatements()
 
     def read(self, table: str) -> None:
         path = self.data_dir / f"{table}.csv"
@@ -537,6 +539,146 @@ class _Run:
                 "qualifier",
             )
 
+    def check_claimant_types(self) -> None:
+        """Who speaks is typed: every entity named as a claimant has a ``claimant_type`` (the app
+        colours and groups claims by it), and an armed group, which the sources count but never
+        quote as a claimant here, has none."""
+        if not self.has("entities", "entity_id", "kind", "claimant_type"):
+            return
+        entities = self.frames["entities"]
+        first = entities.drop_duplicates("entity_id")  # a repeated id is reported elsewhere
+        claimed_in: dict[str, str] = {}  # entity id -> "estimates.csv row N" of its first claim
+        for table in ("estimates", "events"):
+            if not self.has(table, "claimant_id"):
+                continue
+            ids = self.frames[table]["claimant_id"]
+            ids = ids[ids.ne("")].drop_duplicates()
+            for row, entity_id in zip(ids.index.tolist(), ids.tolist(), strict=True):
+                claimed_in.setdefault(entity_id, f"{table}.csv row {row}")
+        untyped = first[
+            first["claimant_type"].eq("")
+            & first["entity_id"].isin(claimed_in)
+            & first["kind"].isin(_CLAIMANTS)  # a claimant of the wrong kind is reported as such
+        ]
+        allowed = ", ".join(vocab.CLAIMANT_TYPES)
+        self.add_rows(
+            "entities",
+            untyped["entity_id"].map(
+                lambda i: (
+                    f"required: '{i}' is a claimant ({claimed_in[i]}); give its"
+                    f" claimant_type ({allowed})"
+                )
+            ),
+            "claimant_type",
+        )
+        group = entities["kind"].eq("armed_group") & entities["claimant_type"].ne("")
+        self.add_rows(
+            "entities",
+            _messages(
+                group,
+                "must be empty for an armed group (claimant_type is for those who make claims:"
+                " people, agencies, organizations, outlets, states)",
+                entities["claimant_type"],
+            ),
+            "claimant_type",
+        )
+
+    def check_restatements(self) -> None:
+        """``restates_id`` links a figure said again to the row of its first statement.
+
+        The lineage rule (docs/methodology.md): the restated row is the earliest known statement,
+        so it restates nothing itself (chains would hide the first statement and allow cycles);
+        it is dated no later than the restatement; and it is the same figure: the same subject,
+        measure, covered places and stated numbers (the hedge word may differ: "over 23,000" and
+        "around 23,000" state the same number). A dangling id is reported by the references.
+        """
+        columns = (
+            "estimate_id", "restates_id", "subject_id", "measure", "value_low", "value_high",
+            "place_ids", "as_of",
+        )  # fmt: skip
+        if not self.has("estimates", *columns):
+            return
+        frame = self.frames["estimates"]
+        rows = frame[frame["restates_id"].ne("")]
+        if rows.empty:
+            return
+        first = ~frame["estimate_id"].duplicated()  # a repeated id is reported elsewhere
+        by_id = frame[first].set_index("estimate_id")
+        rows = rows[_isin(rows["restates_id"], by_id.index.to_series())]
+        next_of = dict(zip(by_id.index.tolist(), by_id["restates_id"].tolist(), strict=True))
+        numbers_key = _stated_numbers(frame)
+        places_key = frame["place_ids"].map(_id_set)
+        key_of = {
+            "subject_id": by_id["subject_id"],
+            "measure": by_id["measure"],
+            "numbers": numbers_key[first].set_axis(by_id.index),
+            "places": places_key[first].set_axis(by_id.index),
+        }
+        dates = parse_series(frame["as_of"])
+        start_of = dates["start"][first].set_axis(by_id.index)
+        for row, own_id, target in zip(
+            rows.index.tolist(),
+            rows["estimate_id"].tolist(),
+            rows["restates_id"].tolist(),
+            strict=True,
+        ):
+            message = _lineage_message(own_id, target, next_of)
+            if message:
+                self.add("estimates", int(row), "restates_id", message)
+        # the same figure: compare each restatement with its target, column-wise
+        target = rows["restates_id"]
+        mine = {
+            "subject_id": rows["subject_id"],
+            "measure": rows["measure"],
+            "numbers": numbers_key[rows.index],
+            "places": places_key[rows.index],
+        }
+        what = {
+            "subject_id": "subjects",
+            "measure": "measures",
+            "numbers": "stated numbers",
+            "places": "places (place_ids)",
+        }
+        for key, noun in what.items():
+            theirs = target.map(key_of[key])
+            differ = theirs.ne(mine[key])
+            text = (
+                "restates '"
+                + target
+                + f"' but the {noun} do not match: here '"
+                + mine[key].replace("", "(none)")
+                + "', there '"
+                + theirs.replace("", "(none)")
+                + "' (a restatement is the same figure said"
+                " again; a different figure is a claim of its own)"
+            )
+            self.add_rows("estimates", text[differ], "restates_id")
+        row_dates = dates.loc[rows.index]
+        target_start = target.map(start_of)
+        undated = row_dates["start"].isna() | target_start.isna()
+        self.add_rows(
+            "estimates",
+            (
+                "restates '" + target + "': both rows need an as_of to show the first"
+                " statement came first"
+            )[undated],
+            "restates_id",
+        )
+        later = ~undated & (target_start > row_dates["end"])
+        self.add_rows(
+            "estimates",
+            (
+                "restates '"
+                + target
+                + "', dated "
+                + target.map(by_id["as_of"])
+                + ", after this row's as_of "
+                + rows["as_of"]
+                + ": a restatement points at an earlier statement"
+            )[later],
+            "restates_id",
+        )
+
 
 # ---- references ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -579,6 +721,48 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("estimates", "place_ids", "places"),
     Reference("estimates", "source_id", "sources"),
 )
+
+
+def _lineage_message(own_id: str, target: str, next_of: Mapping[str, str]) -> str | None:
+    """What is wrong with where ``own_id``'s restates_id points, following the chain."""
+    if target == own_id:
+        return f"'{own_id}' restates itself: leave restates_id empty for a first statement"
+    chain, seen, current = [own_id], {own_id}, target
+    while current and current in next_of:
+        if current in seen:
+            loop = " -> ".join([*chain[chain.index(current) :], current])
+            return (
+                f"restates_id goes round in a circle ({loop}): the first statement of a figure"
+                " restates nothing"
+            )
+        chain.append(current)
+        seen.add(current)
+        current = next_of[current]
+    if len(chain) > 2:  # own -> target -> ... : the target is itself a restatement
+        root = chain[-1]
+        return (
+            f"'{target}' is itself a restatement (of '{chain[2]}'): point at the first"
+            f" statement, '{root}'"
+        )
+    return None
+
+
+def _stated_numbers(frame: pd.DataFrame) -> pd.Series:
+    """The numbers a row states, whatever its hedge word: '23000' for "over 23,000" and for
+    "around 23,000" (23000, 23000); '4000 6000' for a range. Malformed cells give ''."""
+    low, high = numbers(frame["value_low"]), numbers(frame["value_high"])
+
+    def key(pair: tuple[float, float]) -> str:
+        values = sorted({v for v in pair if not pd.isna(v)})
+        return " ".join(f"{v:g}" for v in values)
+
+    pairs = pd.Series(list(zip(low.tolist(), high.tolist(), strict=True)), index=frame.index)
+    return _map_unique(pairs, key).astype(str)
+
+
+def _id_set(cell: str) -> str:
+    """An ``_ids`` cell as a canonical set: order and repeats do not change what it names."""
+    return "|".join(sorted({part for part in cell.split("|") if part}))
 
 
 # ---- small helpers ------------------------------------------------------------------------------

@@ -86,15 +86,48 @@ CLAIMANT_TYPES: tuple[str, ...] = (
     "media",
 )
 
-MEASURES: tuple[str, ...] = (
-    "armed_strength",
-    "armed_strength_with_family",
-    "armed_groups",
-    "recruits",
+# What a number counts (docs/methodology.md, "Measures"): two figures are compared only within
+# one measure. ``metric`` keeps the source's word ("fighters", "militants", "cadre"); the measure
+# says which of these a figure is, so "members" and "fighters" of one group compare, while a count
+# that includes family members, a forecast or a count of fighters who moved does not.
+STRENGTH_MEASURES: tuple[str, ...] = (
+    "armed_strength",  # fighters, militants, members, cadre, persons of an armed group
+    "armed_strength_with_family",  # a figure that counts family members with the fighters
+    "armed_strength_forecast",  # what a group may grow to ("as many as 10,000 over the medium
+    # term"): a forecast, never compared with a count
+    "senior_members",  # leaders, senior officials, "major members"
+    "family_members",  # fighters' family members counted on their own
+    "armed_groups",  # a count of organizations
+    "recruits",  # people recruited or volunteering (from a region)
+    "relocated_fighters",  # fighters who moved into an area ("400 moved into the north")
+    "joined_security_forces",  # members of a group who joined Taliban police or army units
+    "strength_change_pct",  # a change in a group's size, in percent
+)
+CAPACITY_MEASURES: tuple[str, ...] = (
+    "training_camps",
     "madrassas",
     "madrassa_students",
     "budget_share_pct",
 )
+# Context figures (economy, aid, migration, water, casualties): each counts its own thing, so
+# the measure is the metric itself and no two of them are ever compared.
+CONTEXT_MEASURES: tuple[str, ...] = (
+    "tax_revenue_usd",
+    "cpi_points_gained",
+    "opium_income_loss_usd",
+    "opiate_industry_workers",
+    "people_needing_aid",
+    "unemployed_added_per_year",
+    "refugees_returned",
+    "people_fled",
+    "canal_length_km",
+    "irrigated_area_ha",
+    "water_flow_reduction_pct",
+    "deaths",
+    "people_charged",
+    "population",
+)
+MEASURES: tuple[str, ...] = STRENGTH_MEASURES + CAPACITY_MEASURES + CONTEXT_MEASURES
 
 DATE_BASES: tuple[str, ...] = ("stated", "inferred", "external")
 
