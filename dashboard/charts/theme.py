@@ -45,6 +45,51 @@ AFFILIATION_LABELS: dict[str, str] = {
     "": "Unclassified",
 }
 
+# Who makes a claim (entities.claimant_type, contract version 2): strength charts colour each
+# claim by it. The Okabe-Ito colours where a family keeps the hue it had as an affiliation (UN
+# and international bodies sky blue, CSTO blue, Russia vermillion, Central Asia green, experts
+# orange), and Paul Tol's indigo and olive (also colour-blind safe) for the US and think tanks.
+CLAIMANT_TYPE_COLORS: dict[str, str] = {
+    "un_body": "#56B4E9",
+    "russian_state": "#D55E00",
+    "regional_bloc": "#0072B2",
+    "us_state": "#332288",
+    "central_asian_state": "#009E73",
+    "afghan_authorities": "#8C6D1F",
+    "other_state": "#CC79A7",
+    "independent_expert": "#E69F00",
+    "think_tank": "#999933",
+    "media": "#7F7F7F",
+    "": "#BBBBBB",
+}
+CLAIMANT_TYPE_LABELS: dict[str, str] = {
+    "un_body": "UN bodies",
+    "russian_state": "Russian state",
+    "regional_bloc": "Regional blocs (CSTO, CIS)",
+    "us_state": "US government",
+    "central_asian_state": "Central Asian states",
+    "afghan_authorities": "Afghan authorities",
+    "other_state": "Other states",
+    "independent_expert": "Independent experts",
+    "think_tank": "Think tanks",
+    "media": "Media",
+    "": "Claimant type not given",
+}
+# The same, in running text: "Serenko (independent expert, 2024)".
+CLAIMANT_TYPE_NOUNS: dict[str, str] = {
+    "un_body": "UN",
+    "russian_state": "Russian state",
+    "regional_bloc": "CSTO/CIS",
+    "us_state": "US government",
+    "central_asian_state": "Central Asian state",
+    "afghan_authorities": "Afghan authorities",
+    "other_state": "other state",
+    "independent_expert": "independent expert",
+    "think_tank": "think tank",
+    "media": "media",
+    "": "",
+}
+
 JURISDICTION_COLORS: dict[str, str] = {
     "russia": "#D55E00",
     "kazakhstan": "#0072B2",
@@ -92,6 +137,14 @@ def jurisdiction_color(jurisdiction_id: str, order: list[str] | None = None) -> 
 
 def affiliation_color(affiliation_type: str | None) -> str:
     return AFFILIATION_COLORS.get(affiliation_type or "", AFFILIATION_COLORS[""])
+
+
+def claimant_type_color(claimant_type: str | None) -> str:
+    return CLAIMANT_TYPE_COLORS.get(claimant_type or "", CLAIMANT_TYPE_COLORS[""])
+
+
+def claimant_type_label(claimant_type: str | None) -> str:
+    return CLAIMANT_TYPE_LABELS.get(claimant_type or "", str(claimant_type))
 
 
 def base_layout(fig: Figure, *, title: str, subtitle: str = "", source_line: str = "") -> Figure:
