@@ -628,8 +628,8 @@ def restatement_sentence(row: Mapping[str, object]) -> str:
     members) has been repeated unchanged since 10 Nov 2021: by Semerikov (6 Dec 2021) ..."."""
     said = list(row["restatements"])  # type: ignore[call-overload]
     listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
-    what = f"{row['value']} ({str(row['subject']).replace('All groups', 'all groups')}, "
-    what += f"{row['measure']})"
+    subject = str(row["subject"]).replace("All groups", "all groups")
+    what = f"{row['value']} for {subject} ({row['measure']})"
     if row["first_in_view"]:
         return (
             f"{possessive(str(row['first']))} {what} has been repeated unchanged since "
