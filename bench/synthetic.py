@@ -11,6 +11,8 @@ The copies stay valid, so the app loads them exactly as it loads the real data:
   data uses the repository's seeds/: seed_file paths resolve against the seeds directory);
 - dates move back by whole years (and, for day dates, a few days), keeping their precision,
   so the copies spread over time without any date falling in the future;
+- a copy's ``restates_id`` points at the same copy of the first statement, which moved back
+  with it (pointing at the original would make a restatement older than what it restates);
 - everything else (sources, claimants, values, evidence, notes) is copied unchanged.
 
 Usage: ``python -m bench.synthetic FACTOR OUT_DIR`` (then
@@ -76,6 +78,8 @@ def scale_rows(table: str, rows: list[dict[str, str]], factor: int) -> list[dict
             new = dict(row)
             new[id_column] = f"{row[id_column]}-x{copy}"
             new[date_column] = shifted_date(row[date_column], copy)
+            if row.get("restates_id"):
+                new["restates_id"] = f"{row['restates_id']}-x{copy}"
             scaled.append(new)
     return scaled
 

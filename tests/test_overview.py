@@ -51,6 +51,7 @@ def estimates(rows: list[tuple]) -> pd.DataFrame:
         ],
     )
     frame["subject_id"] = "isis-k"
+    frame["measure"] = "armed_strength"
     frame["value_low"] = frame["value_low"].astype(float)
     frame["value_high"] = frame["value_high"].astype(float)
     return frame
@@ -228,6 +229,18 @@ def test_claims_that_agree_are_not_a_spread() -> None:
     assert "agree" in finding.statement
 
 
+def test_a_forecast_worded_in_fighters_is_not_a_headcount() -> None:
+    frame = estimates(
+        [
+            ("a", "fighters", 500, 1500, "range", "A B", "", "2021", "s1", AF),
+            ("b", "fighters", np.nan, 10000, "up_to", "A B", "", "2021", "s1", AF),
+        ]
+    )
+    frame.loc[1, "measure"] = "armed_strength_forecast"
+    finding = spread_finding(frame, {})
+    assert finding.empty and "10,000" not in finding.statement
+
+
 def test_fewer_than_two_claims() -> None:
     one = estimates([("a", "fighters", 6500, 6500, "approximately", "A B", "", "2023", "s1", AF)])
     finding = spread_finding(one, {})
@@ -279,7 +292,10 @@ def test_headlines_from_the_curated_data(dataset) -> None:
         "Kyrgyzstan (Sep 2024"
     )
     assert "Russia suspended its ban on the Taliban (Apr 2025" in delist.statement
-    assert spread.value == "at least 3.8×"
+    assert spread.value == "at least 16.6×"  # 500-1,500 (UN, Jul 2021) to more than 25,000
+    # an organisation is named in full, a person by surname
+    team = "UN Analytical Support and Sanctions Monitoring Team, international body, Jul 2021"
+    assert f"({team})" in spread.statement
     assert provinces.value == "Badakhshan"
     total = len(dataset.events) + len(dataset.designations) + len(dataset.estimates)
     assert coverage.value == f"{total} records"

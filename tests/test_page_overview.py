@@ -24,7 +24,8 @@ def test_overview_shows_four_findings_with_sources_and_links() -> None:
     at = open_overview()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["ISIS-K strength: how far the claims differ"] == "at least 3.8×"
+    # 500-1,500 (one Member State in a UN report, Jul 2021) to more than 25,000 (2024)
+    assert metrics["ISIS-K strength: how far the claims differ"] == "at least 16.6×"
     assert metrics["Border province named most"] == "Badakhshan"
     assert metrics["Delisted the Taliban or suspended the ban"] == "3 states"
     assert len(metrics) == 4

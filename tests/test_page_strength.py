@@ -25,8 +25,9 @@ def figures(app: AppTest) -> list[dict]:
 def test_strength_page_shows_every_group_and_the_disagreement() -> None:
     app = open_strength()
     assert not app.exception
-    assert len(figures(app)) == 4  # three groups and the capacity panel
-    assert any("at least 3.8×" in md.value.replace("\\", "") for md in app.markdown)
+    # ISIS-K, all groups, TTP, al-Qaeda, Jamaat Ansarullah, AQIS, ETIM and the capacity panel
+    assert len(figures(app)) == 8
+    assert any("at least 16.6×" in md.value.replace("\\", "") for md in app.markdown)
     assert len(app.dataframe) == 2  # disagreement and all claims
 
 

@@ -671,6 +671,16 @@ def test_repository_dataset_validates_clean() -> None:
     assert report.exit_code == 0, report.format()
 
 
+def test_every_measure_and_claimant_type_is_documented() -> None:
+    """The methodology's section on claims names every word the validator accepts, so a new
+    measure or claimant type cannot enter the data without saying what falls in it."""
+    document = (REPO_ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
+    section = document.split("## Claims, claimants and lineage")[1].split("\n## ")[0]
+    words = (*vocab.CLAIMANT_TYPES, *vocab.STRENGTH_MEASURES, *vocab.CAPACITY_MEASURES)
+    missing = [word for word in words if f"`{word}`" not in section]
+    assert not missing, f"not in docs/methodology.md: {missing}"
+
+
 def test_write_dataset_helper_roundtrip(tmp_path: Path) -> None:
     """The fixture writer itself produces the files the validator expects."""
     data_dir, seeds_dir = write_dataset(tmp_path)

@@ -123,6 +123,7 @@ class _Lookups:
         self.entity_affiliation = by_entity["affiliation"]
         self.entity_affiliation_type = by_entity["affiliation_type"]
         self.entity_claimant_type = by_entity["claimant_type"]
+        self.entity_kind = by_entity["kind"]
         self.place_name = places.set_index("place_id")["name"]
 
     def source_columns(self, source_ids: pd.Series) -> dict[str, pd.Series]:
@@ -180,6 +181,7 @@ def _estimates(frame: pd.DataFrame, lookups: _Lookups) -> pd.DataFrame:
         claimant_affiliation_type=claimant.map(lookups.entity_affiliation_type),
         claimant_affiliation=claimant.map(lookups.entity_affiliation),
         claimant_type=claimant.map(lookups.entity_claimant_type).fillna("").astype(str),
+        claimant_kind=claimant.map(lookups.entity_kind),
         **lookups.source_columns(frame["source_id"]),
         place_names=_names(frame["place_ids"], lookups.place_name),
         **_date_columns(frame["as_of"], "as_of"),
