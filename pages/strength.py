@@ -13,6 +13,8 @@ from dashboard.charts import strength
 from dashboard.view import claims
 from dashboard.view.view import view_of
 
+LISTED = 25  # figures said again listed by name; the claims table holds them all
+
 ds = ui.dataset()
 state = ui.filters(ds)
 
@@ -33,16 +35,21 @@ charts = ui.built(strength.build_strength_charts, ds, state, log_y=log_y)
 if not charts:
     st.info("No strength claim matches the current filters, so there is nothing to draw.")
 for spec in charts:
-    top = claims.headline(frame, comparisons, str(spec.rows["subject_id"].iloc[0]))
+    subject_id = str(spec.rows["subject_id"].iloc[0])
+    top = claims.headline(frame, comparisons, subject_id)
     if top is not None:
-        st.markdown(f"**{ui.plain(top['sentence'])}.**")
+        sentence = top["sentence"][:1].upper() + top["sentence"][1:]
+        st.markdown(f"**{ui.plain(sentence)}.**")
+    else:
+        st.markdown(f"**{ui.plain(claims.why_not_compared(frame, subject_id))}.**")
     ui.show_chart(spec, spec.chart_id.replace("-", "_"), selectable=False)
 
 st.subheader("Every comparison in numbers")
 if len(comparisons):
     st.dataframe(
-        comparisons[["group", "measure_label", "area", "sentence", "claims agree", "figures"]]
-        .rename(columns={"measure_label": "counts", "sentence": "what the rule finds"}),
+        comparisons[
+            ["group", "measure_label", "area", "sentence", "claims agree", "figures"]
+        ].rename(columns={"measure_label": "counts", "sentence": "what the rule finds"}),
         hide_index=True,
         width="stretch",
     )
@@ -52,8 +59,18 @@ else:
 restated = claims.restated_figures(frame)
 if len(restated):
     st.subheader("Figures said again")
-    for _, row in restated.iterrows():
-        st.markdown(f"- {ui.plain(claims.restatement_sentence(row))}.")
+    st.caption(
+        "An old figure repeated by the same or another claimant is the same figure, not a "
+        "second source: it is drawn hollow and never counted as a new claim."
+    )
+    shown = restated.head(LISTED)
+    st.markdown(
+        "\n".join(
+            f"- {ui.plain(claims.restatement_sentence(r))}." for r in shown.to_dict("records")
+        )
+    )
+    if len(restated) > LISTED:
+        st.caption(f"The first {LISTED} of {len(restated):,}; every row is in the table below.")
 
 st.subheader("Capacity behind the groups")
 capacity = ui.built(strength.build_capacity_chart, ds, state)

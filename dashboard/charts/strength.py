@@ -35,6 +35,7 @@ from dashboard.charts.theme import (
     claimant_type_color,
 )
 from dashboard.ingest.frames import plotly_array
+from dashboard.ingest.vocab import CLAIMANT_TYPES
 from dashboard.view import claims as rule
 from dashboard.view import filters
 from dashboard.view.filters import FilterState
@@ -46,7 +47,7 @@ OPEN_STRETCH = 1.5  # how far an open-ended arrow reaches beyond its bound (a fa
 # past QUOTE_LIMIT the hover leaves the quote to the records table under the chart.
 LABEL_LIMIT = 60
 QUOTE_LIMIT = 400
-MAIN_PANEL_PX = 430
+MAIN_PANEL_PX = 480
 SIDE_PANEL_PX = 210
 PANEL_GAP_PX = 95  # room for a side panel's two-line title and the axis ticks above it
 
@@ -80,7 +81,7 @@ HOVER_COLUMNS = (
     "area_label",
     "first_stated",
     "restated_by",
-    "as_reported_by",
+    "reported_by_all",
 )
 
 
@@ -92,7 +93,7 @@ def _hovers(rows: pd.DataFrame, *, quotes: bool = True) -> pd.Series:
     """
     esc = {column: _each(rows[column].astype(str), _esc).tolist() for column in HOVER_COLUMNS}
     seed = rows["source_kind"].eq("seed").tolist()
-    again = rows["is_restatement"].tolist()
+    again = rows["is_repeat"].tolist()
     if quotes:
         evidence = _each(rows["quote_or_summary"], _wrap).tolist()
     else:
@@ -181,23 +182,25 @@ def panel_sets(frame: pd.DataFrame) -> list[tuple[str, str]]:
 def difference(panel: tuple[str, str], main: tuple[str, str], places: pd.DataFrame) -> str:
     """Why a side panel is not on the main panel's scale, in a few words."""
     if panel[0] != main[0]:
-        return "counts something else: not comparable with the first panel"
+        return "counts something else, not comparable"
     relation = rule.area_relation(panel[1], main[1], places)
     return {
-        "wider": "a wider area than the first panel's: not comparable with it",
-        "part": "part of the first panel's area: not comparable with it",
-    }.get(relation, "another area: not comparable with the first panel")
+        "wider": "a wider area, not comparable",
+        "part": "part of the main area, not comparable",
+    }.get(relation, "another area, not comparable")
 
 
 def _panel_title(measure: str, area: str, note: str, width: int = 120) -> str:
-    """A panel's title: what it counts, over which area (shortened to ``width`` characters in
-    all; the hover gives it in full), and on a second line what makes a side panel apart."""
-    room = max(width - len(measure) - 3, 12)
+    """A panel's title: what it counts and over which area; a side panel puts the area and
+    what sets it apart on a second, smaller line (shortened to ``width`` characters: the hover
+    gives the area in full)."""
+    measure = _esc(measure[:1].upper() + measure[1:])
+    if not note:
+        return f"<b>{measure}</b> · {_esc(area)}"
+    room = max(width - len(note) - 3, 12)
     area = textwrap.shorten(area, room, placeholder="…") if len(area) > room else area
-    title = f"<b>{_esc(measure[:1].upper() + measure[1:])}</b> · {_esc(area)}"
-    if note:
-        title += f"<br><span style='font-size:11px;color:{MUTED_COLOR}'>{_esc(note)}</span>"
-    return title
+    style = f"font-size:11px;color:{MUTED_COLOR}"
+    return f"<b>{measure}</b><br><span style='{style}'>{_esc(area)} · {_esc(note)}</span>"
 
 
 class _Claims:
@@ -208,8 +211,9 @@ class _Claims:
     def __init__(self, frame: pd.DataFrame, geometry: pd.DataFrame, *, labelled: bool) -> None:
         self.kinds = frame["claimant_type"].to_numpy(dtype=object)
         self.ids = frame["estimate_id"].to_numpy(dtype=object)
+        self.reports = self.ids  # every record a mark stands for, space-separated
         self.qualifiers = frame["qualifier"].to_numpy(dtype=object)
-        self.again = frame["is_restatement"].to_numpy(dtype=bool)
+        self.again = frame["is_repeat"].to_numpy(dtype=bool)
         self.lineage = frame["lineage_id"].to_numpy(dtype=object)
         self.hover = plotly_array(_hovers(frame, quotes=len(frame) <= QUOTE_LIMIT))
         self.mid, self.start, self.end = (
@@ -227,49 +231,61 @@ class _Claims:
         self.label_lengths = np.zeros(len(frame))
         if labelled:
             said = frame["claimant_short"].astype(str) + ": " + frame["value_text"].astype(str)
-            said = said.where(~frame["is_restatement"], said + " (said again)")
+            said = said.where(~frame["is_repeat"], said + " (again)")
             self.labels = plotly_array(_each(said, _esc))
             self.label_lengths = said.str.len().to_numpy()
         self.positions = np.full(len(frame), "top right", dtype=object)
 
 
-LABEL_CHAR_PX = 6.4  # width of a character of an 11 px label
+LABEL_CHAR_PX = 5.9  # width of a character of a 10 px label
 LABEL_LINE_PX = 15
 MARKER_HALF_PX = 8
 # a panel's plot area in pixels, in a 1280 px export (a browser column is about as wide)
 PLOT_PX = {"main": (760, 330), "side": (340, 180), "narrow": (220, 180)}
 
 
+Box = tuple[float, float, float, float]  # x0, x1, y0, y1 in panel fractions
+
+
 def place_labels(
     x: np.ndarray, y: np.ndarray, lengths: np.ndarray, size: tuple[int, int]
 ) -> np.ndarray:
-    """A text position per mark ("top right", "bottom right", "top left", "bottom left"): the
-    first that overlaps neither a label placed before it (left to right) nor another mark.
-    ``x`` and ``y`` are positions in the panel (0-1), ``size`` its plot area in pixels."""
+    """A text position per mark ("top right", "middle left"...): left to right, the first that
+    overlaps no label placed before it and no other mark, inside the panel; when none is free
+    (a crowded stretch), the one overlapping least. ``x`` and ``y`` are positions in the panel
+    (0-1), ``size`` its plot area in pixels."""
     width, height = size
     mx, my = MARKER_HALF_PX / width, MARKER_HALF_PX / height
     marks = [(xi - mx, xi + mx, yi - my, yi + my) for xi, yi in zip(x, y, strict=True)]
-    placed: list[tuple[float, float, float, float]] = []
+    placed: list[Box] = []
     positions = np.full(len(x), "top right", dtype=object)
 
-    def clear(box: tuple[float, float, float, float], own: int) -> bool:
+    def overlap(box: Box, own: int) -> float:
+        """Area shared with the others; outside the panel counts as fully covered."""
         if box[0] < 0 or box[1] > 1 or box[2] < 0 or box[3] > 1:
-            return False  # cut off at the panel's edge
+            return math.inf
         others = placed + [m for j, m in enumerate(marks) if j != own]
-        return all(
-            box[1] <= o[0] or o[1] <= box[0] or box[3] <= o[2] or o[3] <= box[2] for o in others
+        return sum(
+            max(0.0, min(box[1], o[1]) - max(box[0], o[0]))
+            * max(0.0, min(box[3], o[3]) - max(box[2], o[2]))
+            for o in others
         )
 
     for i in np.argsort(x, kind="stable"):
         w, h = lengths[i] * LABEL_CHAR_PX / width, LABEL_LINE_PX / height
         xi, yi = x[i], y[i]
-        options = {
+        options: dict[str, Box] = {
             "top right": (xi, xi + w, yi + my * 0.3, yi + my * 0.3 + h),
+            "middle right": (xi + mx, xi + mx + w, yi - h / 2, yi + h / 2),
             "bottom right": (xi, xi + w, yi - my * 0.3 - h, yi - my * 0.3),
             "top left": (xi - w, xi, yi + my * 0.3, yi + my * 0.3 + h),
+            "middle left": (xi - mx - w, xi - mx, yi - h / 2, yi + h / 2),
             "bottom left": (xi - w, xi, yi - my * 0.3 - h, yi - my * 0.3),
         }
-        chosen = next((name for name, box in options.items() if clear(box, i)), "top right")
+        costs = {name: overlap(box, i) for name, box in options.items()}
+        chosen = min(costs, key=lambda name: costs[name])  # the first of equal costs
+        if math.isinf(costs[chosen]):  # no room inside: towards the middle of the panel
+            chosen = "top left" if xi > 0.5 else "top right"
         positions[i] = chosen
         placed.append(options[chosen])
     return positions
@@ -347,12 +363,13 @@ def _claim_traces(claims: _Claims, rows: np.ndarray, panel: int) -> list[Trace]:
                     # the label sits beside the mark, never struck through by the span line
                     "text": c.labels[part] if c.labels is not None else None,
                     "textposition": c.positions[part] if c.labelled else None,
-                    "textfont": {"size": 11, "color": colour},
+                    "textfont": {"size": 10, "color": colour},
                     "name": CLAIMANT_TYPE_LABELS.get(kind, kind),
                     "hovertext": c.hover[part],
                     "meta": {
                         "role": "claim",
                         "estimate_ids": list(c.ids[part]),
+                        "report_ids": list(c.reports[part]),
                         "qualifiers": list(c.qualifiers[part]),
                     },
                     **common,
@@ -389,10 +406,18 @@ def _restatement_links(claims: _Claims, rows: np.ndarray, panel: int) -> list[Tr
     return traces
 
 
+def _kinds_in_order(kinds: pd.Series) -> list[str]:
+    """Claimant types present, in the vocabulary's order (UN first), so every chart's legend
+    reads alike."""
+    present = set(kinds.tolist())
+    order = [k for k in CLAIMANT_TYPES if k in present]
+    return order + sorted(present - set(order))
+
+
 def _legend(frame: pd.DataFrame) -> list[Trace]:
     """Colours by claimant type; mark shapes by how the number is stated and whether it is new."""
     traces: list[Trace] = []
-    for number, kind in enumerate(dict.fromkeys(frame["claimant_type"].tolist())):
+    for number, kind in enumerate(_kinds_in_order(frame["claimant_type"])):
         traces.append(
             {
                 "type": "scatter", "x": [None], "y": [None], "mode": "markers",
@@ -454,6 +479,10 @@ def claims_figure(
     """One group's claims over time: the main comparable set large, what counts something
     else in side panels, every claim drawn as stated."""
     sets = panel_sets(frame)
+    # one mark per statement: outlets reporting the same words of the same day share it
+    reports = frame.groupby("statement_id", sort=False)["estimate_id"].agg(" ".join)
+    frame = frame.sort_values("is_restatement", kind="stable")
+    frame = frame.drop_duplicates("statement_id").sort_index()
     measures = frame["measure"].to_numpy(dtype=object)
     areas = frame["area_key"].to_numpy(dtype=object)
     low = frame["stated_low"].to_numpy(dtype=float)
@@ -471,7 +500,7 @@ def claims_figure(
         positions.append((rows, top, bottom))
         note = "" if number == 0 else difference((measure, area), sets[0], places)
         label = rule.measure_label(measure)
-        width = 120 if number == 0 else 62 if len(sets) <= 5 else 44
+        width = 120 if number == 0 else 90 if len(sets) <= 5 else 62
         titles.append(_panel_title(label, area_labels[area], note, width))
     n_rows, n_cols, options = _grid(len(sets))
     numbers = list(range(1, len(sets) + 1))
@@ -482,6 +511,7 @@ def claims_figure(
     )  # fmt: skip
     geometry = claim_geometry(frame, tops, bottoms)
     claims = _Claims(frame, geometry, labelled=len(frame) <= LABEL_LIMIT)
+    claims.reports = frame["statement_id"].map(reports).to_numpy(dtype=object)
     data: list[Trace] = []
     first = pd.to_datetime(frame["as_of_start"]).min() - pd.DateOffset(months=4)
     last = pd.to_datetime(frame["as_of_end"]).max() + pd.DateOffset(months=10)
@@ -563,11 +593,16 @@ def group_order(frame: pd.DataFrame) -> list[str]:
     return sorted(counts.index, key=lambda s: (bool(together[s]), -counts[s], overall[s]))
 
 
-def caption_for(row: dict | None) -> str:
-    """The chart's caption: the comparison in words and what it compared, then how to read."""
+def caption_for(row: dict | None, reason: str) -> str:
+    """The chart's caption: the comparison in words and what it compared (or why there is
+    none), then how to read the chart."""
     if row is None:
-        return "Fewer than two comparable figures under the current filters. " + CAPTION
-    return f"{row['sentence']}. {row['compared']} {CAPTION}"
+        return f"{reason}. {CAPTION}"
+    return f"{_capitalised(row['sentence'])}. {row['compared']} {CAPTION}"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -> list[ChartSpec]:
@@ -596,7 +631,8 @@ def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -
             ChartSpec(
                 chart_id=f"strength-{_slug(subject)}",
                 title=title,
-                caption=caption_for(top) + _crowded_note(len(rows)),
+                caption=caption_for(top, rule.why_not_compared(frame, subject_id))
+                + _crowded_note(len(rows)),
                 figure=fig,
                 rows=_export_rows(rows),
                 source_ids=source_ids,

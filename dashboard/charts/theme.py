@@ -47,12 +47,13 @@ AFFILIATION_LABELS: dict[str, str] = {
 
 # Who makes a claim (entities.claimant_type, contract version 2): strength charts colour each
 # claim by it. The Okabe-Ito colours where a family keeps the hue it had as an affiliation (UN
-# and international bodies sky blue, CSTO blue, Russia vermillion, Central Asia green, experts
-# orange), and Paul Tol's indigo and olive (also colour-blind safe) for the US and think tanks.
+# and international bodies sky blue, Russia vermillion, Central Asia green, experts orange), and
+# Paul Tol's wine, indigo and olive (also colour-blind safe) for the CSTO/CIS, the US and think
+# tanks (the CSTO's old blue sat too close to the UN's sky blue on one chart).
 CLAIMANT_TYPE_COLORS: dict[str, str] = {
     "un_body": "#56B4E9",
     "russian_state": "#D55E00",
-    "regional_bloc": "#0072B2",
+    "regional_bloc": "#882255",
     "us_state": "#332288",
     "central_asian_state": "#009E73",
     "afghan_authorities": "#8C6D1F",

@@ -8,8 +8,9 @@ claims here, so they cannot disagree. The rule (docs/methodology.md, "Comparing 
   the same ``measure`` (fighters with family members are not fighters) and the same covered
   area (``area_key``: the countries a claim names, or the places it names when it names no
   country, so a regional subtotal is never read against a country-wide figure).
-- They must have been made within ``WINDOW_MONTHS`` of each other (their as-of spans at most
-  that far apart): a 2021 figure and a 2025 figure describe different moments.
+- They must have been made within ``WINDOW_MONTHS`` of each other, a date known only to the
+  year or month taken at its middle: a 2021 figure and a 2025 figure describe different
+  moments, and "2024" is not stretched to December to meet a 2025 claim.
 - A restatement (``restates_id``) is the same figure said again: it is never compared with its
   own first statement and never counts as a second claim or as corroboration. It can stand for
   its figure at the later date it was said again ("Shoigu's more than 23,000 (Aug 2025, first
@@ -85,14 +86,22 @@ def claims_in_view(view: View, category: str = "strength") -> pd.DataFrame:
     table need (the same object on every ask for one view: do not modify it)."""
     frame = view.estimates
     frame = frame[frame["category"] == category]
-    return prepare(frame, view.dataset.entities, view.dataset.places)
+    ds = view.dataset
+    return prepare(frame, ds.entities, ds.places, ds.estimates)
 
 
-def prepare(frame: pd.DataFrame, entities: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+def prepare(
+    frame: pd.DataFrame,
+    entities: pd.DataFrame,
+    places: pd.DataFrame,
+    estimates: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Loaded estimate rows plus what comparing and drawing them needs (a new frame).
 
-    Column-wise throughout, each distinct value worked out once: at the benchmark's 1000x scale
-    a view holds tens of thousands of claims.
+    ``estimates`` (default ``frame``) is every estimate, where a row's first statement is
+    looked up to tell a figure said again (by another claimant, or on another day) from another
+    outlet's report of the same statement. Column-wise throughout, each distinct value worked
+    out once: at the benchmark's 1000x scale a view holds tens of thousands of claims.
     """
     frame = frame.copy()
     is_country = frame["subject_id"].map(_kinds(entities)).eq("state")
@@ -123,12 +132,34 @@ def prepare(frame: pd.DataFrame, entities: pd.DataFrame, places: pd.DataFrame) -
     frame = frame.assign(**bounds(frame))
     restates = frame["restates_id"].fillna("").astype(str)
     frame["is_restatement"] = restates.ne("")
-    frame["lineage_id"] = restates.where(restates.ne(""), frame["estimate_id"])
+    # a statement is who said which figure, for what, on which day; outlets reporting the same
+    # statement are one statement whether or not the data links them (a restates_id pointing at
+    # the first report), so they share the first report's lineage
+    same = (
+        frame["subject_id"] + _SEP + frame["measure"] + _SEP + frame["area_key"] + _SEP
+        + frame["claimant_id"] + _SEP + frame["as_of"] + _SEP
+        + frame["stated_low"].astype(str) + _SEP + frame["stated_high"].astype(str)
+    )  # fmt: skip
+    target = restates.where(restates.ne(""))
+    first_report = frame["estimate_id"].groupby(same, sort=False).transform("first")
+    frame["lineage_id"] = target.groupby(same, sort=False).transform("first").fillna(first_report)
+    everything = frame if estimates is None else estimates
+    roots = everything[everything["estimate_id"].isin(set(frame["lineage_id"]))]
+    root_said = dict(
+        zip(roots["estimate_id"], roots["claimant_id"] + _SEP + roots["as_of"], strict=True)
+    )
+    said = frame["claimant_id"] + _SEP + frame["as_of"]
+    frame["statement_id"] = frame["lineage_id"] + _SEP + said
+    frame["is_repeat"] = frame["is_restatement"] & frame["lineage_id"].map(root_said).ne(said)
     frame["when"] = frame["as_of"].map(
         {d: format_date(d) if d else "undated" for d in frame["as_of"].unique().tolist()}
     )
     frame["first_stated"], frame["restated_by"] = _lineage_texts(frame)
+    frame["reported_by_all"] = _all_reports(frame)
     return frame
+
+
+_SEP = "\x1f"  # joins ids into one key; no cell holds it
 
 
 def measure_label(measure: str) -> str:
@@ -246,8 +277,9 @@ def _reported_by(frame: pd.DataFrame) -> pd.Series:
 
 def _lineage_texts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """``first_stated`` (who first said the figure, and when) and ``restated_by`` (who said it
-    again, and when), both within the view: a first statement the filters leave out is named
-    by its record id, and a restatement the filters leave out is not mentioned."""
+    again, and when: each later statement once, however many outlets reported it), both within
+    the view: a first statement the filters leave out is named by its record id, and a
+    restatement the filters leave out is not mentioned."""
     said = frame["claimant_short"].astype(str) + ", " + frame["when"].astype(str)
     by_id = dict(zip(frame["estimate_id"].tolist(), said.tolist(), strict=True))
     lineage = frame["lineage_id"]
@@ -257,13 +289,22 @@ def _lineage_texts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
             for i in lineage.unique().tolist()
         }
     )
-    again = frame[frame["is_restatement"]]
+    again = frame[frame["is_repeat"]].drop_duplicates("statement_id")
     if again.empty:
         return first, pd.Series("", index=frame.index)
     order = again.sort_values("as_of_start", kind="stable")
-    joined = said[order.index].groupby(order["restates_id"], sort=False).agg("; ".join)
+    joined = said[order.index].groupby(order["lineage_id"], sort=False).agg("; ".join)
     restated = frame["estimate_id"].map(joined).fillna("")
     return first, restated
+
+
+def _all_reports(frame: pd.DataFrame) -> pd.Series:
+    """Every outlet in view that reported each row's statement, "; "-joined (one mark on a chart
+    stands for them all)."""
+    reports = frame.groupby("statement_id", sort=False)["as_reported_by"].agg(
+        lambda outlets: "; ".join(dict.fromkeys(outlets))
+    )
+    return frame["statement_id"].map(reports)
 
 
 # ---- comparisons ---------------------------------------------------------------------------------
@@ -336,8 +377,11 @@ class _Set:
         self.high_tol = group["high_bound"].to_numpy(dtype=float)
         self.point = group["is_point"].to_numpy(dtype=bool)
         self.approx = group["qualifier"].eq("approximately").to_numpy()
-        self.start = group["as_of_start"].to_numpy(dtype="datetime64[s]")
-        self.end = group["as_of_end"].to_numpy(dtype="datetime64[s]")
+        # a date known to the year or month is taken at its middle: "2024" is neither January
+        # (close to 2023's claims) nor December (close to 2025's)
+        start = group["as_of_start"].to_numpy(dtype="datetime64[s]")
+        middle = start + (group["as_of_end"].to_numpy(dtype="datetime64[s]") - start) // 2
+        self.start = self.end = middle
         self.claimant = pd.factorize(group["claimant_id"])[0]
         self.lineage = pd.factorize(group["lineage_id"])[0]
         self.dated = ~np.isnat(self.start)
@@ -345,7 +389,7 @@ class _Set:
     def side(self, i: int) -> Side:
         row = self.group.iloc[i]
         first = ""
-        if row["is_restatement"]:
+        if row["is_repeat"]:
             first = str(row["first_stated"])
         return Side(
             str(row["estimate_id"]), str(row["claimant_short"]), str(row["value_text"]),
@@ -446,7 +490,7 @@ def _compare_set(group: pd.DataFrame, window: np.timedelta64, months: int) -> di
     claims = _Set(group)
     first = group.iloc[0]
     subject, measure, area = first["subject_name"], first["measure_label"], first["area_label"]
-    restatements = int(group["is_restatement"].sum())
+    restatements = int(group.loc[group["is_repeat"], "statement_id"].nunique())
     compared = (
         f"Compared: {subject}, {measure}, covering {area}; claims made within {months} months "
         "of each other; each figure once (a restatement is the same figure said again, not a "
@@ -573,6 +617,23 @@ def headline(frame: pd.DataFrame, comparisons: pd.DataFrame, subject_id: str) ->
     return rows.iloc[0].to_dict() if len(rows) else None
 
 
+def why_not_compared(frame: pd.DataFrame, subject_id: str) -> str:
+    """Why a group has no headline comparison, in words (its main set too thin or too spread)."""
+    mine = frame[frame["subject_id"] == subject_id]
+    chosen = main_set(mine)
+    if chosen is None:
+        return "No strength figure under the current filters"
+    rows = mine[mine["measure"].eq(chosen[0]) & mine["area_key"].eq(chosen[1])]
+    figures = rows["lineage_id"].nunique()
+    what = f"{rows['measure_label'].iloc[0]} covering {rows['area_label'].iloc[0]}"
+    if figures < 2:
+        return f"Only one figure of {what} under the current filters, so nothing to compare"
+    return (
+        f"{figures} figures of {what}, but no two by different claimants made within "
+        f"{WINDOW_MONTHS} months of each other, so none is compared"
+    )
+
+
 def group_title(subject: str, row: Mapping[str, object] | None) -> str:
     """A chart's title: what its headline comparison found, in a few words."""
     if row is None:
@@ -581,8 +642,9 @@ def group_title(subject: str, row: Mapping[str, object] | None) -> str:
     if row["kind"] == "one claimant":
         return f"{subject} {measure}: one claimant's figure changed ({row['high over low']})"
     if row["claims agree"] != "no":
-        return f"{subject} {measure}: the claims compared can agree"
-    return f"{subject} {measure}: highest claim {row['high over low']} the lowest"
+        return f"{subject} {measure}: claims made within {WINDOW_MONTHS} months can agree"
+    spread = row["high over low"]
+    return f"{subject} {measure}: claims made within {WINDOW_MONTHS} months differ by {spread}"
 
 
 # ---- restatements --------------------------------------------------------------------------------
@@ -590,36 +652,42 @@ def restated_figures(frame: pd.DataFrame) -> pd.DataFrame:
     """Figures said again in the view: one row per first statement with a restatement in view,
     most repeated first. Columns: ``lineage_id, first, first_when, first_in_view, value,
     subject, measure, restatements`` (a list of "who (when)"), ``count``, ``source_ids``."""
-    again = frame[frame["is_restatement"]]
+    again = frame[frame["is_repeat"]].drop_duplicates("statement_id")
     columns = [
         "lineage_id", "first", "first_when", "first_in_view", "value", "subject", "measure",
         "restatements", "count", "source_ids", "start",
     ]  # fmt: skip
     if again.empty:
         return pd.DataFrame(columns=columns)
-    by_id = frame.set_index("estimate_id")
-    rows = []
-    for lineage, rows_again in again.sort_values("as_of_start").groupby("restates_id", sort=False):
-        in_view = lineage in by_id.index
-        origin = by_id.loc[lineage] if in_view else rows_again.iloc[0]
-        said = (rows_again["claimant_short"] + " (" + rows_again["when"] + ")").tolist()
-        ids = ([str(origin["source_id"])] if in_view else []) + rows_again["source_id"].tolist()
-        rows.append(
-            {
-                "lineage_id": lineage,
-                "first": str(origin["claimant_short"]) if in_view else "",
-                "first_when": str(origin["when"]) if in_view else "",
-                "first_in_view": in_view,
-                "value": str(origin["value_text"]),
-                "subject": str(origin["subject_name"]),
-                "measure": str(origin["measure_label"]),
-                "restatements": said,
-                "count": len(said),
-                "source_ids": tuple(dict.fromkeys(ids)),
-                "start": origin["as_of_start"],
-            }
-        )
-    out = pd.DataFrame(rows, columns=columns)
+    ordered = again.sort_values("as_of_start", kind="stable")
+    said = ordered["claimant_short"].astype(str) + " (" + ordered["when"].astype(str) + ")"
+    by_lineage = ordered.assign(said=said).groupby("lineage_id", sort=False)
+    out = pd.DataFrame(
+        {
+            "restatements": by_lineage["said"].agg(list),
+            "count": by_lineage["said"].size(),
+            "earliest": by_lineage["estimate_id"].first(),
+        }
+    )
+    out.index.name = "lineage_id"
+    roots = frame.drop_duplicates("estimate_id").set_index("estimate_id")
+    out["first_in_view"] = out.index.isin(roots.index)
+    # the first statement when in view, else the earliest repeat stands for the figure
+    origin_id = np.where(out["first_in_view"], out.index, out["earliest"])
+    origin = roots.loc[origin_id]
+    origin.index = out.index
+    out["first"] = origin["claimant_short"].astype(str).where(out["first_in_view"], "")
+    out["first_when"] = origin["when"].astype(str).where(out["first_in_view"], "")
+    out["value"] = origin["value_text"].astype(str)
+    out["subject"] = origin["subject_name"].astype(str)
+    out["measure"] = origin["measure_label"].astype(str)
+    out["start"] = origin["as_of_start"]
+    lineage_rows = frame[frame["lineage_id"].isin(out.index)]
+    sources = lineage_rows.groupby("lineage_id", sort=False)["source_id"].agg(
+        lambda ids: tuple(dict.fromkeys(ids.astype(str)))
+    )
+    out["source_ids"] = sources.reindex(out.index)
+    out = out.reset_index()[columns]
     return out.sort_values(["count", "start"], ascending=[False, True], ignore_index=True)
 
 

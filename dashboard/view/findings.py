@@ -254,6 +254,15 @@ def delisting_finding(designations: pd.DataFrame, labels: Mapping[str, str]) -> 
 # Both come from the one comparison rule (dashboard/view/claims.py) the Strength page uses, so
 # the card and the page cannot disagree: the same claims, the same pair, the same words.
 STRENGTH_PAGE = ("pages/strength.py", "Militant strength claims")
+DETAIL_LINES = 25  # a card's evidence list names this many claims, then counts the rest
+
+
+def _capped(lines: list[str]) -> tuple[str, ...]:
+    """At most ``DETAIL_LINES`` lines, then how many more the Strength page lists."""
+    more = len(lines) - DETAIL_LINES
+    if more <= 0:
+        return tuple(lines)
+    return (*lines[:DETAIL_LINES], f"… and {more:,} more on the Strength page")
 
 
 def spread_finding(
@@ -274,19 +283,12 @@ def spread_finding(
     if main is not None:
         shown = mine[mine["measure"].eq(main[0]) & mine["area_key"].eq(main[1])]
     shown = shown.sort_values(["as_of_start", "estimate_id"], kind="stable")
-    details = tuple(_claim_line(row, labels) for row in record_list(shown))
+    details = tuple(_claim_line(row, labels) for row in record_list(shown.head(DETAIL_LINES)))
+    if len(shown) > DETAIL_LINES:
+        details = (*details, f"… and {len(shown) - DETAIL_LINES:,} more on the Strength page")
     ids = tuple(dict.fromkeys(shown["source_id"].astype(str)))
     if top is None:
-        figures = shown["lineage_id"].nunique()
-        statement = (
-            f"Fewer than two comparable {short_name} strength figures under the current "
-            "filters, so there is no comparison to show."
-        )
-        if figures == 1:
-            row = record_list(shown)[0]
-            statement += (
-                f" One figure: {row['value_text']} ({row['claimant_name']}, {row['when']})."
-            )
+        statement = f"{claims.why_not_compared(claims_frame, subject_id)}."
         return Finding("isisk-spread", title, "–", statement, details, ids, page, page_label, True)
     if top["kind"] == "one claimant":
         value = "one claimant"
@@ -323,7 +325,7 @@ def restatement_finding(claims_frame: pd.DataFrame, labels: Mapping[str, str]) -
     ids = tuple(dict.fromkeys(i for row in restated["source_ids"] for i in row))
     count = int(restated["count"].sum())
     value = f"{_count(len(restated), 'figure')}, {_count(count, 'repeat')}"
-    details = tuple(_capitalised(s) for s in sentences)
+    details = _capped([_capitalised(s) for s in sentences])
     return Finding("restatements", title, value, statement, details, ids, page, page_label)
 
 
@@ -332,7 +334,7 @@ def _claim_line(row: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     kind = claims.claimant_noun(str(row.get("claimant_type") or ""))
     who = f"{row['claimant_name']}" + (f", {kind}" if kind else "")
     source = labels.get(str(row["source_id"]), str(row["source_id"]))
-    again = f"; said again, first stated by {row['first_stated']}" if row["is_restatement"] else ""
+    again = f"; said again, first stated by {row['first_stated']}" if row["is_repeat"] else ""
     return f"{row['value_text']} {row['metric']} — {who}, {row['when']}{again} ({source})"
 
 
