@@ -632,7 +632,7 @@ def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -
                 chart_id=f"strength-{_slug(subject)}",
                 title=title,
                 caption=caption_for(top, rule.why_not_compared(frame, subject_id))
-                + _crowded_note(len(rows)),
+                + _crowded_note(rows["statement_id"].nunique()),
                 figure=fig,
                 rows=_export_rows(rows),
                 source_ids=source_ids,
