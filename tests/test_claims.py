@@ -410,3 +410,14 @@ def test_claimants_are_named_short(name: str, expected: str) -> None:
     row = ENTITIES[ENTITIES["name"] == name].iloc[0]
     assert claims.short_names(ENTITIES)[row["entity_id"]] == expected
     assert claims.short_names(ENTITIES)["un-mt"] == "UN Monitoring Team"
+
+
+def test_the_methodology_states_the_rule_the_code_applies() -> None:
+    from pathlib import Path
+
+    document = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
+    section = document.read_text(encoding="utf-8").split("## Comparing claims")[1]
+    section = section.split("\n## ")[0]
+    assert f"within **{claims.WINDOW_MONTHS} months**" in section
+    assert f"±{round(claims.APPROX_TOLERANCE * 100)}%" in section
+    assert "dashboard/view/claims.py" in section
