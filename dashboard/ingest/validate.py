@@ -33,6 +33,7 @@ from dashboard.ingest.schema import (
     CHECK_MISSING_COLUMN,
     CHECK_UNKNOWN_COLUMN,
     DATE_COLUMNS,
+    NUMBER,
     SCHEMAS,
     numbers,
 )
@@ -599,63 +600,41 @@ class _Run:
         if not self.has("estimates", *columns):
             return
         frame = self.frames["estimates"]
-        rows = frame[frame["restates_id"].ne("")]
+        restating = frame[frame["restates_id"].ne("")]
+        by_id = frame[~frame["estimate_id"].duplicated()].set_index("estimate_id")
+        rows = restating[_isin(restating["restates_id"], by_id.index.to_series())]
         if rows.empty:
             return
-        first = ~frame["estimate_id"].duplicated()  # a repeated id is reported elsewhere
-        by_id = frame[first].set_index("estimate_id")
-        rows = rows[_isin(rows["restates_id"], by_id.index.to_series())]
-        next_of = dict(zip(by_id.index.tolist(), by_id["restates_id"].tolist(), strict=True))
-        numbers_key = _stated_numbers(frame)
-        places_key = frame["place_ids"].map(_id_set)
-        key_of = {
-            "subject_id": by_id["subject_id"],
-            "measure": by_id["measure"],
-            "numbers": numbers_key[first].set_axis(by_id.index),
-            "places": places_key[first].set_axis(by_id.index),
-        }
-        dates = parse_series(frame["as_of"])
-        start_of = dates["start"][first].set_axis(by_id.index)
-        for row, own_id, target in zip(
-            rows.index.tolist(),
-            rows["estimate_id"].tolist(),
-            rows["restates_id"].tolist(),
+        next_of = dict(
+            zip(restating["estimate_id"].tolist(), restating["restates_id"].tolist(), strict=True)
+        )
+        for row, own_id, target_id in zip(
+            rows.index.tolist(), rows["estimate_id"].tolist(), rows["restates_id"].tolist(),
             strict=True,
-        ):
-            message = _lineage_message(own_id, target, next_of)
+        ):  # fmt: skip
+            message = _lineage_message(own_id, target_id, next_of)
             if message:
                 self.add("estimates", int(row), "restates_id", message)
-        # the same figure: compare each restatement with its target, column-wise
+        # the same figure: each restatement against its target, column-wise
         target = rows["restates_id"]
-        mine = {
-            "subject_id": rows["subject_id"],
-            "measure": rows["measure"],
-            "numbers": numbers_key[rows.index],
-            "places": places_key[rows.index],
-        }
-        what = {
-            "subject_id": "subjects",
-            "measure": "measures",
-            "numbers": "stated numbers",
-            "places": "places (place_ids)",
-        }
-        for key, noun in what.items():
-            theirs = target.map(key_of[key])
-            differ = theirs.ne(mine[key])
+        theirs = by_id.loc[target.tolist()].set_axis(rows.index)
+        mine_keys, their_keys = _figure_keys(rows), _figure_keys(theirs)
+        for key, noun in (
+            ("subject_id", "subjects"),
+            ("measure", "measures"),
+            ("numbers", "stated numbers"),
+            ("places", "places (place_ids)"),
+        ):
+            mine, other = mine_keys[key], their_keys[key]
             text = (
-                "restates '"
-                + target
-                + f"' but the {noun} do not match: here '"
-                + mine[key].replace("", "(none)")
-                + "', there '"
-                + theirs.replace("", "(none)")
-                + "' (a restatement is the same figure said"
-                " again; a different figure is a claim of its own)"
-            )
-            self.add_rows("estimates", text[differ], "restates_id")
-        row_dates = dates.loc[rows.index]
-        target_start = target.map(start_of)
-        undated = row_dates["start"].isna() | target_start.isna()
+                "restates '" + target + f"' but the {noun} do not match: here '"
+                + mine.replace("", "(none)") + "', there '" + other.replace("", "(none)")
+                + "' (a restatement is the same figure said again; a different figure is a"
+                " claim of its own)"
+            )  # fmt: skip
+            self.add_rows("estimates", text[mine.ne(other)], "restates_id")
+        row_dates, target_dates = parse_series(rows["as_of"]), parse_series(theirs["as_of"])
+        undated = row_dates["start"].isna() | target_dates["start"].isna()
         self.add_rows(
             "estimates",
             (
@@ -664,20 +643,15 @@ class _Run:
             )[undated],
             "restates_id",
         )
-        later = ~undated & (target_start > row_dates["end"])
+        later = ~undated & (target_dates["start"] > row_dates["end"])
         self.add_rows(
             "estimates",
             (
-                "restates '"
-                + target
-                + "', dated "
-                + target.map(by_id["as_of"])
-                + ", after this row's as_of "
-                + rows["as_of"]
-                + ": a restatement points at an earlier statement"
+                "restates '" + target + "', dated " + theirs["as_of"] + ", after this row's as_of "
+                + rows["as_of"] + ": a restatement points at an earlier statement"
             )[later],
             "restates_id",
-        )
+        )  # fmt: skip
 
 
 # ---- references ---------------------------------------------------------------------------------
@@ -728,7 +702,7 @@ def _lineage_message(own_id: str, target: str, next_of: Mapping[str, str]) -> st
     if target == own_id:
         return f"'{own_id}' restates itself: leave restates_id empty for a first statement"
     chain, seen, current = [own_id], {own_id}, target
-    while current and current in next_of:
+    while current:  # to the root, which restates nothing
         if current in seen:
             loop = " -> ".join([*chain[chain.index(current) :], current])
             return (
@@ -737,7 +711,7 @@ def _lineage_message(own_id: str, target: str, next_of: Mapping[str, str]) -> st
             )
         chain.append(current)
         seen.add(current)
-        current = next_of[current]
+        current = next_of.get(current, "")
     if len(chain) > 2:  # own -> target -> ... : the target is itself a restatement
         root = chain[-1]
         return (
@@ -747,17 +721,26 @@ def _lineage_message(own_id: str, target: str, next_of: Mapping[str, str]) -> st
     return None
 
 
-def _stated_numbers(frame: pd.DataFrame) -> pd.Series:
-    """The numbers a row states, whatever its hedge word: '23000' for "over 23,000" and for
-    "around 23,000" (23000, 23000); '4000 6000' for a range. Malformed cells give ''."""
-    low, high = numbers(frame["value_low"]), numbers(frame["value_high"])
+def _figure_keys(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """What makes two rows the same figure, as comparable text: subject, measure, the stated
+    numbers whatever the hedge word ('23000' for "over 23,000" and for "around 23,000"; '4000
+    6000' for a range) and the places as a set (order and repeats do not matter)."""
+    low, high = rows["value_low"], rows["value_high"]
+    return {
+        "subject_id": rows["subject_id"],
+        "measure": rows["measure"],
+        "numbers": _map_unique(low + "\x1f" + high, _stated_numbers),
+        "places": _map_unique(rows["place_ids"], _id_set),
+    }
 
-    def key(pair: tuple[float, float]) -> str:
-        values = sorted({v for v in pair if not pd.isna(v)})
-        return " ".join(f"{v:g}" for v in values)
 
-    pairs = pd.Series(list(zip(low.tolist(), high.tolist(), strict=True)), index=frame.index)
-    return _map_unique(pairs, key).astype(str)
+def _stated_numbers(cells: str) -> str:
+    """'low\x1fhigh' -> the distinct numbers stated, sorted; malformed cells count as absent."""
+    values = set()
+    for cell in cells.split("\x1f"):
+        if NUMBER.fullmatch(cell):
+            values.add(float(cell))
+    return " ".join(f"{v:g}" for v in sorted(values))
 
 
 def _id_set(cell: str) -> str:
