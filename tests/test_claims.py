@@ -237,6 +237,11 @@ def test_a_country_named_with_its_provinces_covers_the_country() -> None:
         "afghanistan|badakhshan", {"afghanistan": "country"}, {"afghanistan": "Afghanistan"}
     )
     assert (key, label) == ("afghanistan", "Afghanistan")
+    # a district inside a named province adds nothing to the area
+    key, _ = claims.covered_area(
+        "badakhshan|nusay", {}, {}, {"nusay": "badakhshan", "badakhshan": "afghanistan"}
+    )
+    assert key == "badakhshan"
 
 
 # ---- restatements --------------------------------------------------------------------------------

@@ -241,7 +241,9 @@ LABEL_CHAR_PX = 5.9  # width of a character of a 10 px label
 LABEL_LINE_PX = 15
 MARKER_HALF_PX = 8
 # a panel's plot area in pixels, in a 1280 px export (a browser column is about as wide)
-PLOT_PX = {"main": (760, 330), "side": (340, 180), "narrow": (220, 180)}
+PLOT_PX = {"main": (880, 400), "side": (400, 170)}
+LEGEND_PX = 60  # the legend's rows between the title and the first panel
+TITLE_CHARS = 90  # a title wraps at this many characters (a page column is about 950 px)
 
 
 Box = tuple[float, float, float, float]  # x0, x1, y0, y1 in panel fractions
@@ -417,19 +419,17 @@ def _kinds_in_order(kinds: pd.Series) -> list[str]:
 def _legend(frame: pd.DataFrame) -> list[Trace]:
     """Colours by claimant type; mark shapes by how the number is stated and whether it is new."""
     traces: list[Trace] = []
-    for number, kind in enumerate(_kinds_in_order(frame["claimant_type"])):
+    for kind in _kinds_in_order(frame["claimant_type"]):
         traces.append(
             {
                 "type": "scatter", "x": [None], "y": [None], "mode": "markers",
                 "name": CLAIMANT_TYPE_LABELS.get(kind, kind), "legendgroup": kind,
-                # one title over the colours (each colour is its own group: a click on it
-                # hides that claimant type's marks)
-                "legendgrouptitle": {"text": "Who is speaking"} if number == 0 else None,
+                # each colour is its own group: a click on it hides that claimant type's marks
                 "marker": {"symbol": "circle", "size": 11, "color": claimant_type_color(kind)},
             }
         )  # fmt: skip
     for name, symbol, line in (
-        ("a figure", "circle", None),
+        ("shapes: a figure", "circle", None),
         ("more than (dashed arrow up)", "triangle-up", None),
         ("up to (dashed arrow down)", "triangle-down", None),
         ("a range (bar)", "line-ns", None),
@@ -439,7 +439,7 @@ def _legend(frame: pd.DataFrame) -> list[Trace]:
         traces.append(
             {
                 "type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name,
-                "legendgroup": "how", "legendgrouptitle": {"text": "How the number is stated"},
+                "legendgroup": f"how: {name}",
                 "opacity": line, "marker": {
                     "symbol": symbol, "size": 11, "color": MUTED_COLOR,
                     "line": {"color": MUTED_COLOR, "width": 3 if symbol == "line-ns" else 2},
@@ -457,7 +457,7 @@ def _grid(panels: int) -> tuple[int, int, dict[str, Any]]:
         heights = [MAIN_PANEL_PX] + [SIDE_PANEL_PX + 60] * (panels - 1)
         return panels, 1, {"row_heights": heights}
     sides = panels - 1
-    cols = 3 if sides > 4 else 2
+    cols = 2  # a page column is about 950 px: three side panels would not fit beside another
     side_rows = math.ceil(sides / cols)
     specs: list[list[dict | None]] = [[{"colspan": cols}] + [None] * (cols - 1)]
     for row in range(side_rows):
@@ -500,7 +500,7 @@ def claims_figure(
         positions.append((rows, top, bottom))
         note = "" if number == 0 else difference((measure, area), sets[0], places)
         label = rule.measure_label(measure)
-        width = 120 if number == 0 else 90 if len(sets) <= 5 else 62
+        width = 120 if number == 0 else 72
         titles.append(_panel_title(label, area_labels[area], note, width))
     n_rows, n_cols, options = _grid(len(sets))
     numbers = list(range(1, len(sets) + 1))
@@ -528,7 +528,7 @@ def claims_figure(
                 if log_y
                 else y / (top * 1.05)
             )
-            size = PLOT_PX["main" if number == 1 else "side" if n_cols < 3 else "narrow"]
+            size = PLOT_PX["main" if number == 1 else "side"]
             claims.positions[rows] = place_labels(
                 x.astype(float), y, claims.label_lengths[rows], size
             )
@@ -550,14 +550,25 @@ def claims_figure(
             x_axis["matches"] = "x"
         layout.setdefault(axis_key("x", number), {}).update(x_axis)
     data += _legend(frame)
-    height = 130 + MAIN_PANEL_PX + (n_rows - 1) * (SIDE_PANEL_PX + PANEL_GAP_PX + 10) + 150
+    title_lines = title.count("<br>") + (1 if subtitle else 0)
+    height = max(
+        560,
+        130 + LEGEND_PX + MAIN_PANEL_PX + (n_rows - 1) * (SIDE_PANEL_PX + PANEL_GAP_PX + 10) + 150,
+    )
+    # the theme puts the title 3% of the height down; the legend goes under its lines
+    legend_top = 0.03 * height + 28 + 20 * title_lines
     themed = base_layout_dict(title=title, subtitle=subtitle, source_line=source_text)
     notes = themed.pop("annotations")
     layout.update(themed)
     layout["annotations"] = list(layout.get("annotations", [])) + notes
-    layout["height"] = max(560, height)
-    layout["legend"] = {"font": {"size": 12}, "tracegroupgap": 4}
-    layout["margin"]["r"] = 30
+    layout["height"] = height
+    # the legend in rows under the title, so the panels take the page column's whole width
+    layout["legend"] = {
+        "font": {"size": 12}, "orientation": "h", "x": 0, "xanchor": "left",
+        "yref": "container", "y": 1 - legend_top / height, "yanchor": "top",
+        "tracegroupgap": 4,
+    }  # fmt: skip
+    layout["margin"].update(r=30, t=round(legend_top + LEGEND_PX + 40))
     return assemble(data, layout)
 
 
@@ -622,7 +633,7 @@ def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -
         fig = claims_figure(
             rows,
             ds.places,
-            title=_esc(title),
+            title="<br>".join(_esc(line) for line in textwrap.wrap(title, TITLE_CHARS)),
             subtitle=subtitle + (" · log scale" if log_y else ""),
             source_text=_wrap(source_line(ds.sources, source_ids), 130),
             log_y=log_y,

@@ -120,7 +120,10 @@ def prepare(
     frame["measure_label"] = measures.map({m: measure_label(m) for m in measures.unique()})
     place_ids = frame["place_ids"].fillna("").astype(str)
     kinds, names = _column(places, "kind"), _column(places, "name")
-    areas = {value: covered_area(value, kinds, names) for value in place_ids.unique().tolist()}
+    parents = _column(places, "parent_id")
+    areas = {
+        value: covered_area(value, kinds, names, parents) for value in place_ids.unique().tolist()
+    }
     frame["area_key"] = place_ids.map({k: v[0] for k, v in areas.items()})
     frame["area_label"] = place_ids.map({k: v[1] for k, v in areas.items()})
     frame["evidence_type"] = (
@@ -167,20 +170,36 @@ def measure_label(measure: str) -> str:
 
 
 def covered_area(
-    place_ids: str, kinds: Mapping[str, str], names: Mapping[str, str]
+    place_ids: str,
+    kinds: Mapping[str, str],
+    names: Mapping[str, str],
+    parents: Mapping[str, str] | None = None,
 ) -> tuple[str, str]:
     """The area a claim covers, as a key and a label: the countries it names ("afghanistan";
-    "afghanistan|pakistan" for a region), or, when it names no country, every place it names
+    "afghanistan|pakistan" for a region), or, when it names no country, the places it names
     (a province, a border strip, "northern Afghanistan"): a subtotal of a country, never
-    compared with the country's total."""
+    compared with the country's total. A place inside another one named (a district of a named
+    province) adds nothing to the area."""
     ids = sorted({part for part in place_ids.split("|") if part})
     if not ids:
         return "", "area not given"
     countries = [i for i in ids if kinds.get(i) == "country"]
-    chosen = countries or ids
+    named = set(ids)
+    chosen = countries or [i for i in ids if not _inside_any(i, named - {i}, parents or {})]
     ordered = [i for i in place_ids.split("|") if i in chosen]  # as the data lists them
     label = " + " if countries else ", "
     return "|".join(chosen), label.join(dict.fromkeys(names.get(i, i) for i in ordered))
+
+
+def _inside_any(place: str, others: set[str], parents: Mapping[str, str]) -> bool:
+    seen: set[str] = set()
+    place = parents.get(place, "")
+    while place and place not in seen:
+        if place in others:
+            return True
+        seen.add(place)
+        place = parents.get(place, "")
+    return False
 
 
 def area_relation(area: str, other: str, places: pd.DataFrame) -> str:
