@@ -1,9 +1,9 @@
 """Strength: how big are these groups, and according to whom?
 
-One chart per group, every claim over time drawn as stated and coloured by who made it, with
-figures said again marked as echoes; the comparisons in words, under the one rule
-(dashboard/view/claims.py); capacity indicators apart; the claims with their lineage and
-evidence. Data text is shown as text, never as markup.
+One chart per group (the reader picks the group), every claim over time drawn as stated and
+coloured by who made it, with figures said again marked as echoes; the comparisons in words,
+under the one rule (dashboard/view/claims.py); capacity indicators apart; the claims with their
+lineage and evidence. Data text is shown as text, never as markup.
 """
 
 import streamlit as st
@@ -31,18 +31,27 @@ st.caption(
 log_y = st.toggle(
     "Log scale", key="strength_log_y", help="For claims that differ by orders of magnitude"
 )
-charts = ui.built(strength.build_strength_charts, ds, state, log_y=log_y)
-if not charts:
+groups = dict(strength.strength_groups(ds, state))
+if not groups:
     st.info("No strength claim matches the current filters, so there is nothing to draw.")
-for spec in charts:
-    subject_id = str(spec.rows["subject_id"].iloc[0])
-    top = claims.headline(frame, comparisons, subject_id)
+else:
+    if st.session_state.get("strength_group") not in groups:  # the filters left it out
+        st.session_state["strength_group"] = next(iter(groups))
+    chosen = st.segmented_control(
+        "Group",
+        list(groups),
+        format_func=lambda subject_id: groups[subject_id],
+        key="strength_group",
+        help="One chart per group; the exports and the briefing pack hold them all.",
+    ) or next(iter(groups))
+    top = claims.headline(frame, comparisons, chosen)
     if top is not None:
         sentence = top["sentence"][:1].upper() + top["sentence"][1:]
         st.markdown(f"**{ui.plain(sentence)}.**")
     else:
-        st.markdown(f"**{ui.plain(claims.why_not_compared(frame, subject_id))}.**")
-    ui.show_chart(spec, spec.chart_id.replace("-", "_"), selectable=False)
+        st.markdown(f"**{ui.plain(claims.why_not_compared(frame, chosen))}.**")
+    for spec in ui.built(strength.build_strength_chart, ds, state, subject_id=chosen, log_y=log_y):
+        ui.show_chart(spec, "strength_chart", selectable=False)
 
 st.subheader("Every comparison in numbers")
 if len(comparisons):
@@ -56,7 +65,7 @@ if len(comparisons):
 else:
     st.caption("No two comparable figures under the current filters.")
 
-restated = claims.restated_figures(frame)
+restated = claims.restated_in_view(view)
 if len(restated):
     st.subheader("Figures said again")
     st.caption(

@@ -31,8 +31,10 @@ def shown_text(app: AppTest) -> list[str]:
 def test_strength_page_shows_every_group_and_the_comparison() -> None:
     app = open_strength()
     assert not app.exception
-    # ISIS-K, TTP, al-Qaeda, Jamaat Ansarullah, ETIM, AQIS, all groups and the capacity panel
-    assert len(figures(app)) == 8
+    # the group picked (ISIS-K first) and the capacity panel
+    assert len(figures(app)) == 2
+    picker = app.get("button_group")[0]
+    assert len(picker.proto.options) == 7  # ISIS-K, TTP, al-Qaeda, JA, ETIM, AQIS, all groups
     text = shown_text(app)
     assert any(t.startswith("**Oriental Express' more than 25,000 (2024) is at least 7.1×")
                for t in text)  # fmt: skip
@@ -80,3 +82,20 @@ def test_a_claimant_filter_from_the_url_applies() -> None:
     assert not app.exception
     text = json.dumps(figures(app))
     assert "Sidorov" in text and "Serenko: more than" not in text
+
+
+def test_picking_a_group_draws_its_chart_and_states_its_comparison() -> None:
+    app = open_strength()
+    app.get("button_group")[0].set_value("afghanistan").run()
+    assert not app.exception
+    (chart, _capacity) = figures(app)
+    assert "All groups in Afghanistan" in json.dumps(chart["layout"]["title"])
+    assert any("Shoigu's more than 23,000" in t for t in shown_text(app))
+
+
+def test_an_empty_selection_says_so_without_charts() -> None:
+    app = open_strength({"from": "1990-01-01", "to": "1990-12-31"})
+    assert not app.exception
+    assert figures(app) == []
+    assert [b.key for b in app.get("download_button")] == ["briefing_pack"]  # the sidebar's
+    assert any("No strength claim" in i.value for i in app.info)

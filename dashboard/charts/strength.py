@@ -173,8 +173,8 @@ def panel_sets(frame: pd.DataFrame) -> list[tuple[str, str]]:
     main = rule.main_set(frame)
     if main is None:
         return []
-    counts = frame.groupby(["measure", "area_key"], sort=True)["lineage_id"].nunique()
-    others = [key for key in counts.index if key != main]
+    counts = rule.set_sizes(frame)
+    others = [key for key in counts if key != main]
     others.sort(key=lambda key: (key[0] != main[0], -counts[key], key))
     return [main, *others]
 
@@ -480,9 +480,12 @@ def claims_figure(
     else in side panels, every claim drawn as stated."""
     sets = panel_sets(frame)
     # one mark per statement: outlets reporting the same words of the same day share it
-    reports = frame.groupby("statement_id", sort=False)["estimate_id"].agg(" ".join)
-    frame = frame.sort_values("is_restatement", kind="stable")
-    frame = frame.drop_duplicates("statement_id").sort_index()
+    keys = frame[["statement_id", "estimate_id", "is_restatement", "as_reported_by"]]
+    outlets = rule.all_reports(keys)
+    reports = keys.groupby("statement_id", sort=False)["estimate_id"].agg(" ".join)
+    first = keys.sort_values("is_restatement", kind="stable").drop_duplicates("statement_id")
+    kept = frame.index.isin(first.index)
+    frame = frame.loc[kept].assign(reported_by_all=outlets[kept].to_numpy())
     measures = frame["measure"].to_numpy(dtype=object)
     areas = frame["area_key"].to_numpy(dtype=object)
     low = frame["stated_low"].to_numpy(dtype=float)
@@ -598,17 +601,18 @@ CAPTION = (
 
 def group_order(frame: pd.DataFrame) -> list[str]:
     """Groups by how many claims they hold, the all-groups counts last."""
+    frame = frame[["subject_id", "subject_name", "estimate_id"]]
     counts = frame.groupby("subject_id")["estimate_id"].count()
     overall = frame.drop_duplicates("subject_id").set_index("subject_id")["subject_name"]
     together = overall.str.startswith("All groups")
     return sorted(counts.index, key=lambda s: (bool(together[s]), -counts[s], overall[s]))
 
 
-def caption_for(row: dict | None, reason: str) -> str:
+def caption_for(row: dict | None, frame: pd.DataFrame, subject_id: str) -> str:
     """The chart's caption: the comparison in words and what it compared (or why there is
     none), then how to read the chart."""
     if row is None:
-        return f"{reason}. {CAPTION}"
+        return f"{rule.why_not_compared(frame, subject_id)}. {CAPTION}"
     return f"{_capitalised(row['sentence'])}. {row['compared']} {CAPTION}"
 
 
@@ -617,39 +621,58 @@ def _capitalised(text: str) -> str:
 
 
 def build_strength_charts(ds: Any, state: FilterState, *, log_y: bool = False) -> list[ChartSpec]:
-    """One chart per group (ISIS-K, TTP, al-Qaeda, ... and all groups together); none when the
-    filters leave no claim (the page says so in words)."""
+    """One chart per group (ISIS-K, TTP, al-Qaeda, ... and all groups together), for exports
+    and the briefing pack; none when the filters leave no claim."""
+    frame = rule.claims_in_view(view_of(ds, state))
+    return [
+        spec
+        for subject_id in group_order(frame)
+        for spec in build_strength_chart(ds, state, subject_id=subject_id, log_y=log_y)
+    ]
+
+
+def strength_groups(ds: Any, state: FilterState) -> list[tuple[str, str]]:
+    """(subject id, name) of each group with claims in view, in the charts' order."""
+    frame = rule.claims_in_view(view_of(ds, state))
+    names = dict(zip(frame["subject_id"].tolist(), frame["subject_name"].tolist(), strict=True))
+    return [(subject_id, names[subject_id]) for subject_id in group_order(frame)]
+
+
+def build_strength_chart(
+    ds: Any, state: FilterState, *, subject_id: str, log_y: bool = False
+) -> list[ChartSpec]:
+    """One group's chart (the page draws the group the reader picks; building all seven for
+    every first view cost five times a plain page); none when the group has no claim in view."""
     view = view_of(ds, state)
     frame = rule.claims_in_view(view)
+    rows = frame[frame["subject_id"] == subject_id]
+    if rows.empty:
+        return []
     comparisons = rule.comparisons_in_view(view)
     subtitle = _esc(state.describe(filters.filter_options(ds).labels()))
-    specs = []
-    for subject_id in group_order(frame):
-        rows = frame[frame["subject_id"] == subject_id]
-        subject = str(rows["subject_name"].iloc[0])
-        source_ids = tuple(dict.fromkeys(rows["source_id"].astype(str)))
-        top = rule.headline(frame, comparisons, subject_id)
-        title = rule.group_title(subject, top)
-        fig = claims_figure(
-            rows,
-            ds.places,
-            title="<br>".join(_esc(line) for line in textwrap.wrap(title, TITLE_CHARS)),
-            subtitle=subtitle + (" · log scale" if log_y else ""),
-            source_text=_wrap(source_line(ds.sources, source_ids), 130),
-            log_y=log_y,
+    subject = str(rows["subject_name"].iloc[0])
+    source_ids = tuple(dict.fromkeys(rows["source_id"].astype(str)))
+    top = rule.headline(frame, comparisons, subject_id)
+    title = rule.group_title(subject, top)
+    fig = claims_figure(
+        rows,
+        ds.places,
+        title="<br>".join(_esc(line) for line in textwrap.wrap(title, TITLE_CHARS)),
+        subtitle=subtitle + (" · log scale" if log_y else ""),
+        source_text=_wrap(source_line(ds.sources, source_ids), 130),
+        log_y=log_y,
+    )
+    return [
+        ChartSpec(
+            chart_id=f"strength-{_slug(subject)}",
+            title=title,
+            caption=caption_for(top, frame, subject_id)
+            + _crowded_note(rows["statement_id"].nunique()),
+            figure=fig,
+            rows=_export_rows(rows),
+            source_ids=source_ids,
         )
-        specs.append(
-            ChartSpec(
-                chart_id=f"strength-{_slug(subject)}",
-                title=title,
-                caption=caption_for(top, rule.why_not_compared(frame, subject_id))
-                + _crowded_note(rows["statement_id"].nunique()),
-                figure=fig,
-                rows=_export_rows(rows),
-                source_ids=source_ids,
-            )
-        )
-    return specs
+    ]
 
 
 def _export_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -667,6 +690,7 @@ def _capacity_traces(rows: pd.DataFrame, panel: int, labelled: bool) -> list[Tra
     qualifier = rows["qualifier"].to_numpy(dtype=object)
     low = rows["stated_low"].to_numpy(dtype=float)
     high = rows["value_high"].to_numpy(dtype=float)
+    rows = rows.assign(reported_by_all=rule.all_reports(rows).to_numpy())
     hover = plotly_array(_hovers(rows, quotes=len(rows) <= QUOTE_LIMIT))
     labels = plotly_array(_each(rows["value_text"] + " (" + rows["when"] + ")", _esc))
     kinds = rows["claimant_type"].to_numpy(dtype=object)

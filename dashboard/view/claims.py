@@ -103,63 +103,83 @@ def prepare(
     outlet's report of the same statement. Column-wise throughout, each distinct value worked
     out once: at the benchmark's 1000x scale a view holds tens of thousands of claims.
     """
-    frame = frame.copy()
+    # the new columns are worked out as Series and added in one assign: each column added to a
+    # frame of seventy made pandas copy its block manager
+    new: dict[str, pd.Series] = {}
     is_country = frame["subject_id"].map(_kinds(entities)).eq("state")
-    frame["subject_name"] = frame["subject_name"].where(
+    new["subject_name"] = frame["subject_name"].where(
         ~is_country, "All groups in " + frame["subject_name"].astype(str)
     )
-    if "claimant_type" not in frame.columns:
-        frame["claimant_type"] = frame["claimant_id"].map(_column(entities, "claimant_type"))
-    frame["claimant_type"] = frame["claimant_type"].fillna("").astype(str)
-    frame["claimant_type_label"] = frame["claimant_type"].map(
-        lambda kind: CLAIMANT_TYPE_LABELS.get(kind, kind)
+    kind = (
+        frame["claimant_type"]
+        if "claimant_type" in frame.columns
+        else frame["claimant_id"].map(_column(entities, "claimant_type"))
     )
-    frame["claimant_short"] = frame["claimant_id"].map(short_names(entities))
-    frame["claimant_short"] = frame["claimant_short"].fillna(frame["claimant_id"])
+    kind = kind.fillna("").astype(str)
+    new["claimant_type"] = kind
+    new["claimant_type_label"] = kind.map(
+        {k: CLAIMANT_TYPE_LABELS.get(k, k) for k in kind.unique()}
+    )
+    short = frame["claimant_id"].map(short_names(entities)).fillna(frame["claimant_id"])
+    new["claimant_short"] = short
     measures = frame["measure"].fillna("").astype(str)
-    frame["measure_label"] = measures.map({m: measure_label(m) for m in measures.unique()})
+    new["measure_label"] = measures.map({m: measure_label(m) for m in measures.unique()})
     place_ids = frame["place_ids"].fillna("").astype(str)
     kinds, names = _column(places, "kind"), _column(places, "name")
     parents = _column(places, "parent_id")
     areas = {
         value: covered_area(value, kinds, names, parents) for value in place_ids.unique().tolist()
     }
-    frame["area_key"] = place_ids.map({k: v[0] for k, v in areas.items()})
-    frame["area_label"] = place_ids.map({k: v[1] for k, v in areas.items()})
-    frame["evidence_type"] = (
+    area_key = place_ids.map({k: v[0] for k, v in areas.items()})
+    new["area_key"] = area_key
+    new["area_label"] = place_ids.map({k: v[1] for k, v in areas.items()})
+    new["evidence_type"] = (
         frame["source_kind"].eq("seed").map({True: "seed quote", False: "external summary"})
     )
     quote = frame["quote"].fillna("").astype(str)
-    frame["quote_or_summary"] = quote.where(quote != "", frame["evidence"].fillna("").astype(str))
-    frame["as_reported_by"] = _reported_by(frame)
-    frame = frame.assign(**bounds(frame))
+    new["quote_or_summary"] = quote.where(quote != "", frame["evidence"].fillna("").astype(str))
+    new["as_reported_by"] = _reported_by(frame)
+    stated = bounds(frame)
+    new.update({k: pd.Series(v, index=frame.index) for k, v in stated.items()})
     restates = frame["restates_id"].fillna("").astype(str)
-    frame["is_restatement"] = restates.ne("")
+    new["is_restatement"] = restates.ne("")
     # a statement is who said which figure, for what, on which day; outlets reporting the same
     # statement are one statement whether or not the data links them (a restates_id pointing at
     # the first report), so they share the first report's lineage
-    same = (
-        frame["subject_id"] + _SEP + frame["measure"] + _SEP + frame["area_key"] + _SEP
-        + frame["claimant_id"] + _SEP + frame["as_of"] + _SEP
-        + frame["stated_low"].astype(str) + _SEP + frame["stated_high"].astype(str)
-    )  # fmt: skip
+    same = pd.DataFrame(
+        {
+            "subject": frame["subject_id"], "measure": measures, "area": area_key,
+            "claimant": frame["claimant_id"], "as_of": frame["as_of"],
+            "low": new["stated_low"], "high": new["stated_high"],
+        }
+    ).groupby(["subject", "measure", "area", "claimant", "as_of", "low", "high"],
+              sort=False, dropna=False).ngroup()  # fmt: skip
     target = restates.where(restates.ne(""))
     first_report = frame["estimate_id"].groupby(same, sort=False).transform("first")
-    frame["lineage_id"] = target.groupby(same, sort=False).transform("first").fillna(first_report)
+    lineage = target.groupby(same, sort=False).transform("first").fillna(first_report)
+    new["lineage_id"] = lineage
     everything = frame if estimates is None else estimates
-    roots = everything[everything["estimate_id"].isin(set(frame["lineage_id"]))]
+    everything = everything[["estimate_id", "claimant_id", "as_of"]]
+    roots = everything[member(everything["estimate_id"], set(lineage.tolist()))]
     root_said = dict(
         zip(roots["estimate_id"], roots["claimant_id"] + _SEP + roots["as_of"], strict=True)
     )
     said = frame["claimant_id"] + _SEP + frame["as_of"]
-    frame["statement_id"] = frame["lineage_id"] + _SEP + said
-    frame["is_repeat"] = frame["is_restatement"] & frame["lineage_id"].map(root_said).ne(said)
-    frame["when"] = frame["as_of"].map(
+    new["statement_id"] = lineage + _SEP + said
+    new["is_repeat"] = new["is_restatement"] & lineage.map(root_said).ne(said)
+    new["when"] = frame["as_of"].map(
         {d: format_date(d) if d else "undated" for d in frame["as_of"].unique().tolist()}
     )
-    frame["first_stated"], frame["restated_by"] = _lineage_texts(frame)
-    frame["reported_by_all"] = _all_reports(frame)
-    return frame
+    narrow = pd.DataFrame(
+        {
+            **{c: new[c] for c in ("claimant_short", "when", "lineage_id", "is_repeat",
+                                   "statement_id", "as_reported_by")},
+            "estimate_id": frame["estimate_id"],
+            "as_of_start": frame["as_of_start"],
+        }
+    )  # fmt: skip
+    new["first_stated"], new["restated_by"] = _lineage_texts(narrow)
+    return frame.assign(**new)
 
 
 _SEP = "\x1f"  # joins ids into one key; no cell holds it
@@ -312,18 +332,43 @@ def _lineage_texts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     if again.empty:
         return first, pd.Series("", index=frame.index)
     order = again.sort_values("as_of_start", kind="stable")
-    joined = said[order.index].groupby(order["lineage_id"], sort=False).agg("; ".join)
+    joined = {
+        key: "; ".join(texts)
+        for key, texts in _grouped(order["lineage_id"], said[order.index]).items()
+    }
     restated = frame["estimate_id"].map(joined).fillna("")
     return first, restated
 
 
-def _all_reports(frame: pd.DataFrame) -> pd.Series:
-    """Every outlet in view that reported each row's statement, "; "-joined (one mark on a chart
-    stands for them all)."""
-    reports = frame.groupby("statement_id", sort=False)["as_reported_by"].agg(
-        lambda outlets: "; ".join(dict.fromkeys(outlets))
-    )
-    return frame["statement_id"].map(reports)
+def member(values: pd.Series | pd.Index, keys: set) -> np.ndarray:
+    """``values.isin(keys)`` for text: pandas' isin on Arrow strings walked both sides in
+    Python lists (most of a second at the benchmark's scale); a set lookup per value does not."""
+    return np.fromiter((value in keys for value in values.tolist()), dtype=bool, count=len(values))
+
+
+def _grouped(keys: pd.Series, values: pd.Series) -> dict[object, list]:
+    """``values`` listed per key, in order (plain Python: a pandas groupby with a Python
+    function per group cost a third of a second on the benchmark's copies)."""
+    out: dict[object, list] = {}
+    for key, value in zip(keys.tolist(), values.tolist(), strict=True):
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def all_reports(frame: pd.DataFrame) -> pd.Series:
+    """Every outlet in ``frame`` that reported each row's statement, "; "-joined (one mark on a
+    chart stands for them all); most statements have one report, which is its own answer.
+    Worked out for the rows a chart draws, not for every claim in view."""
+    shared = frame["statement_id"].duplicated(keep=False).to_numpy()
+    out = frame["as_reported_by"].astype(object).copy()
+    if shared.any():
+        rows = frame[shared]
+        reports = {
+            key: "; ".join(dict.fromkeys(outlets))
+            for key, outlets in _grouped(rows["statement_id"], rows["as_reported_by"]).items()
+        }
+        out[shared] = rows["statement_id"].map(reports).to_numpy(dtype=object)
+    return out
 
 
 # ---- comparisons ---------------------------------------------------------------------------------
@@ -363,6 +408,14 @@ COMPARISON_COLUMNS = (
 )  # fmt: skip
 
 
+_COMPARED_COLUMNS = (
+    "estimate_id", "subject_id", "subject_name", "measure", "measure_label", "area_key",
+    "area_label", "claimant_id", "claimant_short", "lineage_id", "statement_id", "is_repeat",
+    "first_stated", "value_text", "when", "qualifier", "stated_low", "stated_high", "low_bound",
+    "high_bound", "is_point", "as_of_start", "as_of_end", "source_id",
+)  # fmt: skip
+
+
 def compare(frame: pd.DataFrame, window_months: int = WINDOW_MONTHS) -> pd.DataFrame:
     """One row per comparable set (subject, measure, area) holding two figures or more: the
     pair of claims furthest apart under the rule (module doc), in words.
@@ -374,39 +427,61 @@ def compare(frame: pd.DataFrame, window_months: int = WINDOW_MONTHS) -> pd.DataF
     if frame.empty:
         return pd.DataFrame(columns=list(COMPARISON_COLUMNS))
     window = np.timedelta64(round(window_months * 365.25 / 12), "D")
-    for _, group in frame.groupby(["subject_id", "measure", "area_key"], sort=True):
-        figures = group["lineage_id"].nunique()
-        if figures < 2:
+    frame = frame[list(_COMPARED_COLUMNS)].reset_index(drop=True)
+    arrays = _Arrays(frame)  # read once; each set takes its positions of them
+    sets = frame.groupby(["subject_id", "measure", "area_key"], sort=True).indices
+    for positions in sets.values():
+        if len(np.unique(arrays.lineage[positions])) < 2:
             continue
-        row = _compare_set(group, window, window_months)
+        row = _compare_set(arrays, np.sort(positions), window, window_months)
         if row is not None:
             rows.append(row)
     result = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
     return result.sort_values(["group", "figures"], ascending=[True, False], ignore_index=True)
 
 
-class _Set:
-    """One comparable set's claims as arrays (read once, indexed by position)."""
+class _Arrays:
+    """The compared columns of every claim as plain arrays, read once per comparison."""
 
-    def __init__(self, group: pd.DataFrame) -> None:
-        self.group = group
-        self.low = group["stated_low"].to_numpy(dtype=float)
-        self.high = group["stated_high"].to_numpy(dtype=float)
-        self.low_tol = group["low_bound"].to_numpy(dtype=float)
-        self.high_tol = group["high_bound"].to_numpy(dtype=float)
-        self.point = group["is_point"].to_numpy(dtype=bool)
-        self.approx = group["qualifier"].eq("approximately").to_numpy()
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.low = frame["stated_low"].to_numpy(dtype=float)
+        self.high = frame["stated_high"].to_numpy(dtype=float)
+        self.low_tol = frame["low_bound"].to_numpy(dtype=float)
+        self.high_tol = frame["high_bound"].to_numpy(dtype=float)
+        self.point = frame["is_point"].to_numpy(dtype=bool)
+        self.approx = frame["qualifier"].eq("approximately").to_numpy()
         # a date known to the year or month is taken at its middle: "2024" is neither January
         # (close to 2023's claims) nor December (close to 2025's)
-        start = group["as_of_start"].to_numpy(dtype="datetime64[s]")
-        middle = start + (group["as_of_end"].to_numpy(dtype="datetime64[s]") - start) // 2
-        self.start = self.end = middle
-        self.claimant = pd.factorize(group["claimant_id"])[0]
-        self.lineage = pd.factorize(group["lineage_id"])[0]
+        start = frame["as_of_start"].to_numpy(dtype="datetime64[s]")
+        self.middle = start + (frame["as_of_end"].to_numpy(dtype="datetime64[s]") - start) // 2
+        self.claimant = pd.factorize(frame["claimant_id"])[0]
+        self.lineage = pd.factorize(frame["lineage_id"])[0]
+        self.statement = pd.factorize(frame["statement_id"])[0]
+        self.repeat = frame["is_repeat"].to_numpy(dtype=bool)
+        self.source = frame["source_id"].astype(str).to_numpy(dtype=object)
+
+
+class _Set:
+    """One comparable set's claims: its positions of the shared arrays."""
+
+    def __init__(self, arrays: _Arrays, rows: np.ndarray) -> None:
+        self.arrays, self.rows = arrays, rows
+        self.low, self.high = arrays.low[rows], arrays.high[rows]
+        self.low_tol, self.high_tol = arrays.low_tol[rows], arrays.high_tol[rows]
+        self.point, self.approx = arrays.point[rows], arrays.approx[rows]
+        self.start = self.end = arrays.middle[rows]
+        self.claimant, self.lineage = arrays.claimant[rows], arrays.lineage[rows]
         self.dated = ~np.isnat(self.start)
 
+    def record(self, i: int) -> pd.Series:
+        return self.arrays.frame.iloc[self.rows[i]]
+
+    def sources(self, *positions: int) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.arrays.source[self.rows[list(positions)]]))
+
     def side(self, i: int) -> Side:
-        row = self.group.iloc[i]
+        row = self.record(i)
         first = ""
         if row["is_repeat"]:
             first = str(row["first_stated"])
@@ -505,11 +580,13 @@ class _Set:
         return bool(self.low_tol[a] <= self.high_tol[b] and self.low_tol[b] <= self.high_tol[a])
 
 
-def _compare_set(group: pd.DataFrame, window: np.timedelta64, months: int) -> dict | None:
-    claims = _Set(group)
-    first = group.iloc[0]
+def _compare_set(
+    arrays: _Arrays, rows: np.ndarray, window: np.timedelta64, months: int
+) -> dict | None:
+    claims = _Set(arrays, rows)
+    first = claims.record(0)
     subject, measure, area = first["subject_name"], first["measure_label"], first["area_label"]
-    restatements = int(group.loc[group["is_repeat"], "statement_id"].nunique())
+    restatements = len(np.unique(arrays.statement[rows][arrays.repeat[rows]]))
     compared = (
         f"Compared: {subject}, {measure}, covering {area}; claims made within {months} months "
         "of each other; each figure once (a restatement is the same figure said again, not a "
@@ -522,8 +599,8 @@ def _compare_set(group: pd.DataFrame, window: np.timedelta64, months: int) -> di
         "measure_label": measure,
         "area_key": first["area_key"],
         "area": area,
-        "figures": int(group["lineage_id"].nunique()),
-        "claimants": int(group["claimant_id"].nunique()),
+        "figures": len(np.unique(claims.lineage)),
+        "claimants": len(np.unique(claims.claimant)),
         "restatements": restatements,
         "compared": compared,
     }
@@ -540,7 +617,6 @@ def _compare_set(group: pd.DataFrame, window: np.timedelta64, months: int) -> di
             if agree
             else f"{high.text()} is {spread} {low.text()}"
         )
-        ids = group["source_id"].iloc[[a, b]].astype(str).tolist()
         return base | {
             "kind": "claimants",
             "higher": high.text(),
@@ -551,7 +627,7 @@ def _compare_set(group: pd.DataFrame, window: np.timedelta64, months: int) -> di
             "high over low": spread,
             "claims agree": "yes (bounds overlap)" if agree else "no",
             "sentence": sentence,
-            "source_ids": tuple(dict.fromkeys(ids)),
+            "source_ids": claims.sources(a, b),
         }
     return _change(claims, base)
 
@@ -559,7 +635,6 @@ def _compare_set(group: pd.DataFrame, window: np.timedelta64, months: int) -> di
 def _change(claims: _Set, base: dict) -> dict | None:
     """One claimant's figures at different dates: the earliest against the latest, as a change
     (never called a disagreement)."""
-    group = claims.group
     dated = np.flatnonzero(claims.dated)
     if len(dated) < 2:
         return None
@@ -587,7 +662,6 @@ def _change(claims: _Set, base: dict) -> dict | None:
         f"{after.value} ({after.when}): {change}; one claimant at two dates, a change over "
         "time rather than a disagreement"
     )
-    ids = group["source_id"].iloc[[early, late]].astype(str).tolist()
     return base | {
         "kind": "one claimant",
         "higher": after.text(),
@@ -598,33 +672,46 @@ def _change(claims: _Set, base: dict) -> dict | None:
         "high over low": change,
         "claims agree": "one claimant at different dates",
         "sentence": sentence,
-        "source_ids": tuple(dict.fromkeys(ids)),
+        "source_ids": claims.sources(early, late),
     }
 
 
 # ---- what a group's headline compares ------------------------------------------------------------
+def set_sizes(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Distinct figures per (measure, area_key), in sorted key order (plain Python: pandas'
+    groupby cost more than the counting on a group's few dozen claims)."""
+    seen = set(
+        zip(
+            frame["measure"].tolist(),
+            frame["area_key"].tolist(),
+            frame["lineage_id"].tolist(),
+            strict=True,
+        )
+    )
+    sizes: dict[tuple[str, str], int] = {}
+    for measure, area, _ in seen:
+        sizes[(measure, area)] = sizes.get((measure, area), 0) + 1
+    return dict(sorted(sizes.items()))
+
+
 def main_set(frame: pd.DataFrame) -> tuple[str, str] | None:
     """The (measure, area_key) a group's claims are mostly about: its fighters (the main
-    measure) over the area with the most distinct figures. The chart's first panel and the
-    group's headline both use it."""
-    if frame.empty:
+    measure) over the area with the most distinct figures, a single country first among equals.
+    The chart's first panel and the group's headline both use it."""
+    sizes = set_sizes(frame)
+    if not sizes:
         return None
-    counts = frame.groupby(["measure", "area_key"], sort=True)["lineage_id"].nunique()
-    ranked = counts.reset_index(name="figures")
-    ranked["main"] = ranked["measure"].eq(MAIN_MEASURE)
-    ranked["country"] = ~ranked["area_key"].str.contains("|", regex=False)
-    ranked = ranked.sort_values(
-        ["main", "figures", "country"], ascending=[False, False, False], kind="stable"
+    return min(
+        sizes,
+        key=lambda key: (key[0] != MAIN_MEASURE, -sizes[key], "|" in key[1]),
     )
-    top = ranked.iloc[0]
-    return str(top["measure"]), str(top["area_key"])
 
 
 def headline(frame: pd.DataFrame, comparisons: pd.DataFrame, subject_id: str) -> dict | None:
     """The comparison a group's headline states: that of its main set (``main_set``), or
     None when the main set holds fewer than two figures."""
-    mine = frame[frame["subject_id"] == subject_id]
-    chosen = main_set(mine)
+    narrow = frame[["subject_id", "measure", "area_key", "lineage_id"]]
+    chosen = main_set(narrow[narrow["subject_id"] == subject_id])
     if chosen is None or comparisons.empty:
         return None
     measure, area = chosen
@@ -638,7 +725,9 @@ def headline(frame: pd.DataFrame, comparisons: pd.DataFrame, subject_id: str) ->
 
 def why_not_compared(frame: pd.DataFrame, subject_id: str) -> str:
     """Why a group has no headline comparison, in words (its main set too thin or too spread)."""
-    mine = frame[frame["subject_id"] == subject_id]
+    narrow = frame[["subject_id", "measure", "area_key", "lineage_id", "measure_label",
+                    "area_label"]]  # fmt: skip
+    mine = narrow[narrow["subject_id"] == subject_id]
     chosen = main_set(mine)
     if chosen is None:
         return "No strength figure under the current filters"
@@ -667,11 +756,20 @@ def group_title(subject: str, row: Mapping[str, object] | None) -> str:
 
 
 # ---- restatements --------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
+def restated_in_view(view: View) -> pd.DataFrame:
+    """``restated_figures`` of the view's strength claims, worked out once per view (the
+    Overview's card and the Strength page's list)."""
+    return restated_figures(claims_in_view(view))
+
+
 def restated_figures(frame: pd.DataFrame) -> pd.DataFrame:
     """Figures said again in the view: one row per first statement with a restatement in view,
     most repeated first. Columns: ``lineage_id, first, first_when, first_in_view, value,
     subject, measure, restatements`` (a list of "who (when)"), ``count``, ``source_ids``."""
-    again = frame[frame["is_repeat"]].drop_duplicates("statement_id")
+    narrow = frame[["estimate_id", "statement_id", "lineage_id", "is_repeat", "claimant_short",
+                    "when", "as_of_start", "source_id"]]  # fmt: skip
+    again = narrow[narrow["is_repeat"]].drop_duplicates("statement_id")
     columns = [
         "lineage_id", "first", "first_when", "first_in_view", "value", "subject", "measure",
         "restatements", "count", "source_ids", "start",
@@ -680,17 +778,19 @@ def restated_figures(frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     ordered = again.sort_values("as_of_start", kind="stable")
     said = ordered["claimant_short"].astype(str) + " (" + ordered["when"].astype(str) + ")"
-    by_lineage = ordered.assign(said=said).groupby("lineage_id", sort=False)
+    listed = _grouped(ordered["lineage_id"], said)
+    earliest = ordered.drop_duplicates("lineage_id").set_index("lineage_id")["estimate_id"]
     out = pd.DataFrame(
         {
-            "restatements": by_lineage["said"].agg(list),
-            "count": by_lineage["said"].size(),
-            "earliest": by_lineage["estimate_id"].first(),
+            "restatements": pd.Series(listed),
+            "count": pd.Series({key: len(texts) for key, texts in listed.items()}),
+            "earliest": earliest,
         }
     )
     out.index.name = "lineage_id"
-    roots = frame.drop_duplicates("estimate_id").set_index("estimate_id")
-    out["first_in_view"] = out.index.isin(roots.index)
+    roots = frame[["estimate_id", "claimant_short", "when", "value_text", "subject_name",
+                   "measure_label", "as_of_start"]].set_index("estimate_id")  # fmt: skip
+    out["first_in_view"] = member(out.index, set(roots.index.tolist()))
     # the first statement when in view, else the earliest repeat stands for the figure
     origin_id = np.where(out["first_in_view"], out.index, out["earliest"])
     origin = roots.loc[origin_id]
@@ -701,11 +801,12 @@ def restated_figures(frame: pd.DataFrame) -> pd.DataFrame:
     out["subject"] = origin["subject_name"].astype(str)
     out["measure"] = origin["measure_label"].astype(str)
     out["start"] = origin["as_of_start"]
-    lineage_rows = frame[frame["lineage_id"].isin(out.index)]
-    sources = lineage_rows.groupby("lineage_id", sort=False)["source_id"].agg(
-        lambda ids: tuple(dict.fromkeys(ids.astype(str)))
-    )
-    out["source_ids"] = sources.reindex(out.index)
+    lineage_rows = narrow[member(narrow["lineage_id"], set(out.index.tolist()))]
+    sources = {
+        key: tuple(dict.fromkeys(map(str, ids)))
+        for key, ids in _grouped(lineage_rows["lineage_id"], lineage_rows["source_id"]).items()
+    }
+    out["source_ids"] = [sources.get(key, ()) for key in out.index]
     out = out.reset_index()[columns]
     return out.sort_values(["count", "start"], ascending=[False, True], ignore_index=True)
 

@@ -300,11 +300,11 @@ def spread_finding(
     return Finding("isisk-spread", title, value, statement, details, ids, page, page_label)
 
 
-def restatement_finding(claims_frame: pd.DataFrame, labels: Mapping[str, str]) -> Finding:
-    """Which figures in view are old figures said again, by whom and since when."""
+def restatement_finding(restated: pd.DataFrame, labels: Mapping[str, str]) -> Finding:
+    """Which figures in view are old figures said again, by whom and since when
+    (``restated``: ``claims.restated_figures`` of the claims in view)."""
     page, page_label = STRENGTH_PAGE
     title = "Figures said again, not new"
-    restated = claims.restated_figures(claims_frame)
     if restated.empty:
         return Finding(
             "restatements",
@@ -476,7 +476,7 @@ def headline_findings(ds: Any, state: filters.FilterState) -> list[Finding]:
     return [
         delisting_finding(tables["designations"], labels),
         spread_finding(strength, claims.comparisons_in_view(view), labels),
-        restatement_finding(strength, labels),
+        restatement_finding(claims.restated_in_view(view), labels),
         provinces_finding(tables, ds.places, labels),
         coverage_finding(tables, ds.sources, state.known_as_of),
     ]
