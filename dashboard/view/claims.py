@@ -31,6 +31,7 @@ import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,10 +85,23 @@ TABLE_COLUMNS = {
 def claims_in_view(view: View, category: str = "strength") -> pd.DataFrame:
     """The view's estimates of one category, with the columns the comparison, the charts and the
     table need (the same object on every ask for one view: do not modify it)."""
-    frame = view.estimates
-    frame = frame[frame["category"] == category]
-    ds = view.dataset
-    return prepare(frame, ds.entities, ds.places, ds.estimates)
+    rows = view.estimates
+    every = claims_of(view.dataset, category)
+    shown = rows.index[rows["category"] == category]
+    if len(shown) == len(every):  # the filters leave every claim: nothing to redo
+        return every
+    return with_lineage_texts(every.loc[shown])
+
+
+@functools.lru_cache(maxsize=8)
+def claims_of(ds: Any, category: str) -> pd.DataFrame:
+    """Every estimate of one category in ``ds`` as ``prepare`` leaves it: what each claim is,
+    whatever the filters (who speaks, what it counts, over which area, its bounds, statement and
+    lineage). Worked out once per loaded dataset (hashed by identity), like its filter choices:
+    at the benchmark's 1000x scale it was most of a first view. A view keeping fewer rows redoes
+    only the lineage texts, which must not name what the view leaves out."""
+    estimates = ds.estimates
+    return prepare(estimates[estimates["category"] == category], ds.entities, ds.places, estimates)
 
 
 def prepare(
@@ -96,12 +110,24 @@ def prepare(
     places: pd.DataFrame,
     estimates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Loaded estimate rows plus what comparing and drawing them needs (a new frame).
+    """``annotate`` then ``with_lineage_texts``: loaded rows as ``claims_in_view`` leaves them
+    (for rows that are not a view of a loaded dataset, e.g. in tests)."""
+    return with_lineage_texts(annotate(frame, entities, places, estimates))
+
+
+def annotate(
+    frame: pd.DataFrame,
+    entities: pd.DataFrame,
+    places: pd.DataFrame,
+    estimates: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Loaded estimate rows plus what comparing and drawing them needs, whatever the view (a
+    new frame).
 
     ``estimates`` (default ``frame``) is every estimate, where a row's first statement is
     looked up to tell a figure said again (by another claimant, or on another day) from another
     outlet's report of the same statement. Column-wise throughout, each distinct value worked
-    out once: at the benchmark's 1000x scale a view holds tens of thousands of claims.
+    out once: at the benchmark's 1000x scale a dataset holds a hundred thousand estimates.
     """
     # the new columns are worked out as Series and added in one assign: each column added to a
     # frame of seventy made pandas copy its block manager
@@ -170,16 +196,14 @@ def prepare(
     new["when"] = frame["as_of"].map(
         {d: format_date(d) if d else "undated" for d in frame["as_of"].unique().tolist()}
     )
-    narrow = pd.DataFrame(
-        {
-            **{c: new[c] for c in ("claimant_short", "when", "lineage_id", "is_repeat",
-                                   "statement_id", "as_reported_by")},
-            "estimate_id": frame["estimate_id"],
-            "as_of_start": frame["as_of_start"],
-        }
-    )  # fmt: skip
-    new["first_stated"], new["restated_by"] = _lineage_texts(narrow)
     return frame.assign(**new)
+
+
+def with_lineage_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """``annotate``d rows plus who first stated each figure and who said it again, as far as
+    these rows (a view) show: a view must not name a restatement it does not hold."""
+    first, restated = _lineage_texts(frame)
+    return frame.assign(first_stated=first, restated_by=restated)
 
 
 _SEP = "\x1f"  # joins ids into one key; no cell holds it
@@ -397,8 +421,18 @@ def ratio_text(ratio: float, hedge: str) -> str:
 
 @functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
 def comparisons_in_view(view: View) -> pd.DataFrame:
-    """``compare`` of the view's strength claims, worked out once per view."""
-    return compare(claims_in_view(view))
+    """``compare`` of the view's strength claims, worked out once per view (once per dataset
+    when the filters leave every claim)."""
+    frame = claims_in_view(view)
+    if frame is claims_of(view.dataset, "strength"):
+        return comparisons_of(view.dataset)
+    return compare(frame)
+
+
+@functools.lru_cache(maxsize=4)
+def comparisons_of(ds: Any) -> pd.DataFrame:
+    """``compare`` of every strength claim in ``ds``."""
+    return compare(claims_of(ds, "strength"))
 
 
 COMPARISON_COLUMNS = (
@@ -759,8 +793,18 @@ def group_title(subject: str, row: Mapping[str, object] | None) -> str:
 @functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
 def restated_in_view(view: View) -> pd.DataFrame:
     """``restated_figures`` of the view's strength claims, worked out once per view (the
-    Overview's card and the Strength page's list)."""
-    return restated_figures(claims_in_view(view))
+    Overview's card and the Strength page's list; once per dataset when the filters leave every
+    claim)."""
+    frame = claims_in_view(view)
+    if frame is claims_of(view.dataset, "strength"):
+        return restated_of(view.dataset)
+    return restated_figures(frame)
+
+
+@functools.lru_cache(maxsize=4)
+def restated_of(ds: Any) -> pd.DataFrame:
+    """``restated_figures`` of every strength claim in ``ds``."""
+    return restated_figures(claims_of(ds, "strength"))
 
 
 def restated_figures(frame: pd.DataFrame) -> pd.DataFrame:
