@@ -1,9 +1,9 @@
 """Strength: how big are these groups, and according to whom?
 
-Every claim on one chart per group, drawn as stated (ranges as bars, "more than" as an arrow up),
-metrics and scopes in separate panels; the disagreement between claimants in numbers; capacity
-indicators apart; and the table of claims with their quotes. Computed in
-dashboard/charts/strength.py; data text is shown as text, never as markup.
+One chart per group (the reader picks the group), every claim over time drawn as stated and
+coloured by who made it, with figures said again marked as echoes; the comparisons in words,
+under the one rule (dashboard/view/claims.py); capacity indicators apart; the claims with their
+lineage and evidence. Data text is shown as text, never as markup.
 """
 
 import streamlit as st
@@ -13,39 +13,83 @@ from dashboard.charts import strength
 from dashboard.view import claims
 from dashboard.view.view import view_of
 
+LISTED = 25  # figures said again listed by name; the claims table holds them all
+
 ds = ui.dataset()
 state = ui.filters(ds)
 
 st.title("How big are the militant groups, and according to whom?")
 view = view_of(ds, state)
 frame = claims.claims_in_view(view)
-gaps = claims.comparisons_in_view(view)
-for sentence in gaps["sentence"] if len(gaps) else []:
-    st.markdown(f"**{ui.plain(sentence)}**")
+comparisons = claims.comparisons_in_view(view)
 st.caption(
-    "Numbers are kept as stated: 'more than 25,000' is open-ended, not 25,000. Claims by "
-    "different claimants are never averaged; the ratio compares the highest claim's lower bound "
-    "with the lowest claim's upper bound, so it is a floor ('at least')."
+    f"Claims are compared only when they count the same thing (group, measure and area) and "
+    f"were made within {claims.WINDOW_MONTHS} months of each other; a figure said again is the "
+    "same figure, never a second claim. Numbers are kept as stated: 'more than 25,000' is "
+    "open-ended, so a ratio is a floor ('at least'). See the methodology, 'Comparing claims'."
 )
 log_y = st.toggle(
     "Log scale", key="strength_log_y", help="For claims that differ by orders of magnitude"
 )
-charts = ui.built(strength.build_strength_charts, ds, state, log_y=log_y)
-if not charts:
-    st.info("No strength claim matches the current filters.")
-for spec in charts:
-    ui.show_chart(spec, spec.chart_id.replace("-", "_"), selectable=False)
-
-st.subheader("Disagreement in numbers")
-if len(gaps):
-    st.dataframe(gaps.drop(columns=["sentence", "ratio"]), hide_index=True, width="stretch")
+groups = dict(strength.strength_groups(ds, state))
+if not groups:
+    st.info("No strength claim matches the current filters, so there is nothing to draw.")
 else:
-    st.caption("Fewer than two comparable claims under the current filters.")
+    if st.session_state.get("strength_group") not in groups:  # the filters left it out
+        st.session_state["strength_group"] = next(iter(groups))
+    chosen = st.segmented_control(
+        "Group",
+        list(groups),
+        format_func=lambda subject_id: groups[subject_id],
+        key="strength_group",
+        help="One chart per group; the exports and the briefing pack hold them all.",
+    ) or next(iter(groups))
+    top = claims.headline(frame, comparisons, chosen)
+    if top is not None:
+        sentence = top["sentence"][:1].upper() + top["sentence"][1:]
+        st.markdown(f"**{ui.plain(sentence)}.**")
+    else:
+        st.markdown(f"**{ui.plain(claims.why_not_compared(frame, chosen))}.**")
+    for spec in ui.built(strength.build_strength_chart, ds, state, subject_id=chosen, log_y=log_y):
+        ui.show_chart(spec, "strength_chart", selectable=False)
+
+st.subheader("Every comparison in numbers")
+if len(comparisons):
+    st.dataframe(
+        comparisons[
+            ["group", "measure_label", "area", "sentence", "claims agree", "figures"]
+        ].rename(columns={"measure_label": "counts", "sentence": "what the rule finds"}),
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.caption("No two comparable figures under the current filters.")
+
+restated = claims.restated_in_view(view)
+if len(restated):
+    st.subheader("Figures said again")
+    st.caption(
+        "An old figure repeated by the same or another claimant is the same figure, not a "
+        "second source: it is drawn hollow and never counted as a new claim."
+    )
+    shown = restated.head(LISTED)
+    st.markdown(
+        "\n".join(
+            f"- {ui.plain(claims.restatement_sentence(r))}." for r in shown.to_dict("records")
+        )
+    )
+    if len(restated) > LISTED:
+        st.caption(f"The first {LISTED} of {len(restated):,}; every row is in the table below.")
 
 st.subheader("Capacity behind the groups")
-ui.show_chart(
-    ui.built(strength.build_capacity_chart, ds, state), "capacity_indicators", selectable=False
-)
+capacity = ui.built(strength.build_capacity_chart, ds, state)
+if not capacity:
+    st.info("No capacity indicator (madrassas, students, budget) matches the current filters.")
+for spec in capacity:
+    ui.show_chart(spec, "capacity_indicators", selectable=False)
 
 st.subheader("All claims")
-ui.table(claims.claims_table(frame), complete_in="the strength charts' CSV downloads")
+if frame.empty:
+    st.caption("No claim under the current filters.")
+else:
+    ui.table(claims.claims_table(frame), complete_in="the strength charts' CSV downloads")

@@ -52,6 +52,7 @@ def widgets(at: AppTest) -> dict[str, object]:
         "to": side.date_input(key="filter_date_to").value,
         "sources": side.multiselect(key="filter_sources").value,
         "claimants": side.multiselect(key="filter_claimants").value,
+        "claimant_types": side.multiselect(key="filter_claimant_types").value,
         "groups": side.multiselect(key="filter_groups").value,
         "event_types": side.multiselect(key="filter_event_types").value,
         "evidence": side.radio(key="filter_evidence").value,
@@ -78,6 +79,7 @@ def test_every_page_opens_from_a_link_with_every_filter() -> None:
         "to": "2024-12-31",
         "source": f"{KABULNOW},ext-kun-uz-2024-09-06",
         "claimant": "anatoly-sidorov",
+        "claimant_type": "regional_bloc",
         "group": "isis-k,taliban",
         "event_type": "meeting",
         "known_as_of": "2024-12-31",
@@ -89,6 +91,7 @@ def test_every_page_opens_from_a_link_with_every_filter() -> None:
         assert not at.warning, page
         shown = widgets(at)
         assert shown["groups"] == ["isis-k", "taliban"], page
+        assert shown["claimant_types"] == ["regional_bloc"], page
         assert shown["known_on"] is True, page
         assert at.sidebar.date_input(key="filter_known_as_of").value == dt.date(2024, 12, 31)
         expected = {k: v for k, v in params.items() if k != "evidence"}  # "all" is the default
@@ -119,7 +122,7 @@ def test_junk_is_named_in_one_warning_and_dropped_from_the_url() -> None:
         assert named in notice, named
     assert query(at) == {"source": KABULNOW, "group": "taliban"}
     assert widgets(at)["sources"] == [KABULNOW]
-    assert len(at.metric) == 4  # the page still renders
+    assert len(at.metric) == 5  # the page still renders
     # shown once: the next run (any interaction) no longer repeats it
     at.run()
     assert not at.warning

@@ -17,6 +17,7 @@ VOCAB = Vocabulary(
     claimants=frozenset({"serenko", "sidorov"}),
     groups=frozenset({"isis-k", "taliban"}),
     event_types=frozenset({"attack", "meeting"}),
+    claimant_types=frozenset({"un_body", "russian_state"}),
 )
 
 
@@ -34,6 +35,7 @@ ROUND_TRIPS = [
     FilterState(since=D(2024, 6, 30)),
     FilterState(since=D(2024, 6, 30), until=D(2025, 4, 30)),
     FilterState(until=D(2025, 4, 30)),
+    FilterState(claimant_types=("russian_state", "un_body")),
     FilterState(
         date_from=D(2021, 8, 1),
         date_to=D(2025, 7, 4),
@@ -104,6 +106,12 @@ JUNK = [
     ({"evidence": "all"}, FilterState(), []),
     ({"evidence": "verbatim"}, FilterState(), [("evidence", "verbatim")]),
     ({"claimant": "isis-k"}, FilterState(), [("claimant", "isis-k")]),  # a group, not a claimant
+    (
+        {"claimant_type": "un_body,aliens"},
+        FilterState(claimant_types=("un_body",)),
+        [("claimant_type", "aliens")],
+    ),
+    ({"claimant_type": "serenko"}, FilterState(), [("claimant_type", "serenko")]),
     (
         {"event_type": "attack,party"},
         FilterState(event_types=("attack",)),
@@ -439,5 +447,29 @@ def test_every_real_filter_value_round_trips(dataset) -> None:
         claimants=tuple(i for i, _ in options.claimants),
         groups=tuple(i for i, _ in options.groups),
         event_types=tuple(i for i, _ in options.event_types),
+        claimant_types=tuple(i for i, _ in options.claimant_types),
     )
     assert FilterState.from_query(state.to_query(), options.vocabulary()) == (state, [])
+
+
+def test_claimant_type_filter_keeps_claims_of_those_types() -> None:
+    frame = pd.DataFrame(
+        {
+            "estimate_id": ["un", "ru", "expert"],
+            "claimant_id": ["un-mt", "patrushev", "serenko"],
+            "claimant_type": ["un_body", "russian_state", "independent_expert"],
+            "source_id": ["s1", "s1", "s2"],
+        }
+    )
+    state = FilterState(claimant_types=("un_body", "russian_state"))
+    assert _ids(filters.apply(frame, state, filters.ESTIMATE_COLUMNS)) == ["ru", "un"]
+    assert "claimant types: UN bodies, Russian state" in state.describe()
+    assert state.to_query() == {"claimant_type": "un_body,russian_state"}
+
+
+def test_claimant_types_offered_are_those_of_the_claims(dataset) -> None:
+    options = filters.filter_options(dataset)
+    offered = [i for i, _ in options.claimant_types]
+    assert set(offered) == set(dataset.estimates["claimant_type"]) - {""}
+    assert offered[0] == "un_body"  # the vocabulary's order
+    assert options.labels()["regional_bloc"] == "Regional blocs (CSTO, CIS)"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard.ingest.dates import parse_series
+from dashboard.view import claims
 from dashboard.view.filters import FilterState
 from dashboard.view.findings import (
     NORTHERN_BORDER_PROVINCES,
@@ -16,8 +16,6 @@ from dashboard.view.findings import (
     designation_steps,
     headline_findings,
     province_mentions,
-    spread_finding,
-    stated_value,
 )
 from dashboard.view.view import REPORTED_LATER, view_of
 
@@ -30,30 +28,6 @@ def designations(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     frame["jurisdiction_name"] = frame["jurisdiction_id"].str.capitalize()
     parsed = parse_series(frame["date"])
     frame["date_start"], frame["date_end"] = parsed["start"], parsed["end"]
-    return frame
-
-
-def estimates(rows: list[tuple]) -> pd.DataFrame:
-    """(id, metric, low, high, qualifier, claimant, affiliation type, as_of, source, places)."""
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "estimate_id",
-            "metric",
-            "value_low",
-            "value_high",
-            "qualifier",
-            "claimant_name",
-            "claimant_affiliation_type",
-            "as_of",
-            "source_id",
-            "place_ids",
-        ],
-    )
-    frame["subject_id"] = "isis-k"
-    frame["measure"] = "armed_strength"
-    frame["value_low"] = frame["value_low"].astype(float)
-    frame["value_high"] = frame["value_high"].astype(float)
     return frame
 
 
@@ -125,134 +99,78 @@ def test_no_steps_says_so() -> None:
     assert delisting_finding(designations([]), {}).empty
 
 
-# ---- spread of estimates -------------------------------------------------------------------------
-AF = "afghanistan"
+# ---- strength: the card says what the Strength page says ----------------------------------------
+STATES = {
+    "default": FilterState(),
+    "known as of 2024-06-30": FilterState(known_as_of=dt.date(2024, 6, 30)),
+    "seed documents only": FilterState(seed_only=True),
+}
 
 
-def test_spread_compares_bounds_and_keeps_wording() -> None:
-    frame = estimates(
-        [
-            (
-                "low",
-                "fighters",
-                6500,
-                6500,
-                "approximately",
-                "Anatoly Sidorov",
-                "csto_official",
-                "2023",
-                "s1",
-                AF,
-            ),
-            (
-                "low2",
-                "militants",
-                6500,
-                6500,
-                "exact",
-                "A. Bortnikov",
-                "russian_security_services",
-                "2023-11",
-                "s2",
-                AF,
-            ),
-            (
-                "high",
-                "fighters",
-                25000,
-                np.nan,
-                "more_than",
-                "Andrey Serenko",
-                "independent_expert",
-                "2024",
-                "s3",
-                AF,
-            ),
-            # part of a total, not a rival claim: excluded
-            (
-                "area",
-                "fighters",
-                4000,
-                4000,
-                "exact",
-                "Anatoly Sidorov",
-                "csto_official",
-                "2023",
-                "s1",
-                "badakhshan|kunduz",
-            ),
-            # a different kind of number: excluded
-            ("deaths", "deaths", 140, np.nan, "more_than", "X Y", "", "2024", "s4", AF),
-        ]
-    )
-    finding = spread_finding(frame, {"s3": "Oriental Express"})
-    assert finding.value == "at least 3.8×"  # 25,000 / 6,500 = 3.85, floored, lower bound
-    assert "around 6,500 fighters (Sidorov, CSTO, 2023)" in finding.statement
-    assert "6,500 militants (Bortnikov, Russian security services, Nov 2023)" in finding.statement
-    assert "more than 25,000 fighters (Serenko, independent expert, 2024)" in finding.statement
-    assert "4,000" not in finding.statement
-    assert set(finding.source_ids) == {"s1", "s2", "s3"}
-    assert finding.details[-1].endswith("(Oriental Express)")
+@pytest.mark.parametrize("name", list(STATES))
+def test_the_isis_k_card_and_the_strength_page_agree(dataset, name: str) -> None:
+    """One rule, one answer: the card states the comparison the Strength page's ISIS-K chart
+    states (title and caption), or the same reason there is none."""
+    from dashboard.charts import strength
+
+    state = STATES[name]
+    spread = {f.key: f for f in headline_findings(dataset, state)}["isisk-spread"]
+    (chart,) = [
+        spec
+        for spec in strength.build_strength_charts(dataset, state)
+        if spec.chart_id == "strength-islamic-state-khorasan-province-isis-k"
+    ]
+    view = view_of(dataset, state)
+    frame = claims.claims_in_view(view)
+    top = claims.headline(frame, claims.comparisons_in_view(view), "isis-k")
+    if top is None:
+        reason = claims.why_not_compared(frame, "isis-k")
+        assert spread.empty and spread.statement == reason + "."
+        assert chart.caption.startswith(reason)
+    else:
+        sentence = top["sentence"][:1].upper() + top["sentence"][1:]
+        assert spread.statement.startswith(sentence)
+        assert chart.caption.startswith(sentence)
+        assert top["compared"] in spread.statement and top["compared"] in chart.caption
+        if top["claims agree"] == "no":
+            assert spread.value == top["high over low"] and spread.value in chart.title
 
 
-def test_spread_of_plain_figures_has_no_hedge() -> None:
-    frame = estimates(
-        [
-            ("a", "fighters", 2000, 2000, "exact", "A B", "", "2023", "s1", AF),
-            ("b", "fighters", 5000, 5000, "exact", "C D", "", "2023", "s2", AF),
-        ]
-    )
-    assert spread_finding(frame, {}).value == "2.5×"
+def test_the_card_never_compares_fighters_with_a_regional_subtotal(dataset) -> None:
+    """The issue's case: known as of 2024-06-30 the card said "1x, the claims agree", comparing
+    6,500 fighters with Bortnikov's 6,500 for the north and centre."""
+    state = STATES["known as of 2024-06-30"]
+    spread = {f.key: f for f in headline_findings(dataset, state)}["isisk-spread"]
+    assert spread.value != "1×" and "Bortnikov" not in spread.statement
+    assert not any("Bortnikov" in line for line in spread.details)
+    assert "covering Afghanistan" in spread.statement
 
 
-def test_an_up_to_claim_uses_its_upper_bound() -> None:
-    frame = estimates(
-        [
-            ("a", "fighters", np.nan, 3000, "up_to", "A B", "", "2023", "s1", AF),
-            ("b", "fighters", 9000, 9000, "approximately", "C D", "", "2023", "s2", AF),
-        ]
-    )
-    finding = spread_finding(frame, {})
-    assert finding.value == "at least 3.0×"
-    assert "up to 3,000 fighters" in finding.statement
+def test_the_card_lists_the_figures_it_rests_on(dataset) -> None:
+    spread = {f.key: f for f in headline_findings(dataset, FilterState())}["isisk-spread"]
+    assert spread.value.startswith("at least")
+    assert any("more than 25,000" in line for line in spread.details)
+    assert not any("family" in line for line in spread.details)  # another measure
+    assert "Oriental Express (Serenko interview), 2024" in " ".join(spread.details)
 
 
-def test_claims_that_agree_are_not_a_spread() -> None:
-    frame = estimates(
-        [
-            ("a", "fighters", 6500, 6500, "approximately", "A B", "", "2023", "s1", AF),
-            ("b", "militants", 6500, 6500, "exact", "C D", "", "2023", "s2", AF),
-        ]
-    )
-    finding = spread_finding(frame, {})
-    assert finding.value == "1×"
-    assert "agree" in finding.statement
+def test_restated_figures_are_named_as_such(dataset) -> None:
+    findings = {f.key: f for f in headline_findings(dataset, FilterState())}
+    again = findings["restatements"]
+    assert not again.empty
+    assert "Patrushev's more than 23,000 for all groups in Afghanistan" in again.statement
+    assert "repeated unchanged since 10 Nov 2021" in again.statement
+    assert "Shoigu (29 Aug 2025)" in again.statement
+    june = {f.key: f for f in headline_findings(dataset, STATES["known as of 2024-06-30"])}
+    assert "Shoigu" not in june["restatements"].statement  # said in 2025
+    seeds = {f.key: f for f in headline_findings(dataset, STATES["seed documents only"])}
+    assert "not under the current filters" in seeds["restatements"].statement
 
 
-def test_a_forecast_worded_in_fighters_is_not_a_headcount() -> None:
-    frame = estimates(
-        [
-            ("a", "fighters", 500, 1500, "range", "A B", "", "2021", "s1", AF),
-            ("b", "fighters", np.nan, 10000, "up_to", "A B", "", "2021", "s1", AF),
-        ]
-    )
-    frame.loc[1, "measure"] = "armed_strength_forecast"
-    finding = spread_finding(frame, {})
-    assert finding.empty and "10,000" not in finding.statement
-
-
-def test_fewer_than_two_claims() -> None:
-    one = estimates([("a", "fighters", 6500, 6500, "approximately", "A B", "", "2023", "s1", AF)])
-    finding = spread_finding(one, {})
-    assert finding.empty and "around 6,500" in finding.statement
-    assert spread_finding(one.iloc[0:0], {}).empty
-
-
-def test_stated_value_falls_back_to_the_bounds() -> None:
-    assert stated_value({"value_text": "hundreds (200–999)"}) == "hundreds (200–999)"
-    assert stated_value({"value_low": 25000.0, "qualifier": "more_than"}) == "more than 25,000"
-    assert stated_value({"value_high": 400000.0, "qualifier": "up_to"}) == "up to 400,000"
-    assert stated_value({"value_low": 2.0, "value_high": 3.0, "qualifier": "range"}) == "2–3"
+def test_no_restatement_in_view_says_so(dataset) -> None:
+    nothing = FilterState(date_from=dt.date(1990, 1, 1), date_to=dt.date(1990, 12, 31))
+    again = {f.key: f for f in headline_findings(dataset, nothing)}["restatements"]
+    assert again.empty and "No figure in view" in again.statement
 
 
 # ---- provinces -----------------------------------------------------------------------------------
@@ -286,20 +204,21 @@ def dataset():
 
 
 def test_headlines_from_the_curated_data(dataset) -> None:
-    delist, spread, provinces, coverage = headline_findings(dataset, FilterState())
+    delist, spread, again, provinces, coverage = headline_findings(dataset, FilterState())
     assert delist.statement.startswith(
         "Kazakhstan delisted the Taliban (Dec 2023 per 3 sources, Jun 2024 per 2), "
         "Kyrgyzstan (Sep 2024"
     )
     assert "Russia suspended its ban on the Taliban (Apr 2025" in delist.statement
-    assert spread.value == "at least 16.6×"  # 500-1,500 (UN, Jul 2021) to more than 25,000
-    # an organisation is named in full, a person by surname
-    team = "UN Analytical Support and Sanctions Monitoring Team, international body, Jul 2021"
-    assert f"({team})" in spread.statement
+    assert spread.value == "at least 7.1×"  # 2,000-3,500 (UN, Jul 2024) to more than 25,000
+    assert spread.statement.startswith(
+        "Oriental Express' more than 25,000 (2024) is at least 7.1× UN Monitoring Team's "
+        "2,000–3,500 (Jul 2024)."
+    )
     assert provinces.value == "Badakhshan"
     total = len(dataset.events) + len(dataset.designations) + len(dataset.estimates)
     assert coverage.value == f"{total} records"
-    for finding in (delist, spread, provinces, coverage):
+    for finding in (delist, spread, again, provinces, coverage):
         assert finding.source_ids and not finding.empty
         assert set(finding.source_ids) <= set(dataset.sources["source_id"])
 
@@ -323,11 +242,11 @@ def test_headlines_follow_known_as_of_and_seed_only(dataset) -> None:
     kinds = dataset.sources.set_index("source_id")["kind"]
     for finding in seeds:
         assert {kinds[i] for i in finding.source_ids} <= {"seed"}
-    assert "0 external" in seeds[3].statement
+    assert "0 external" in seeds[4].statement
 
 
 def test_headlines_survive_filters_that_empty_everything(dataset) -> None:
     nothing = FilterState(date_from=dt.date(1990, 1, 1), date_to=dt.date(1990, 12, 31))
     findings = headline_findings(dataset, nothing)
     assert all(f.empty for f in findings)
-    assert findings[3].value == "0 records"
+    assert findings[4].value == "0 records"

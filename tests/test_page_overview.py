@@ -20,17 +20,18 @@ def page_links(at: AppTest) -> list[tuple[str, str]]:
     return [(el.proto.page, el.proto.label) for el in at.get("page_link")]
 
 
-def test_overview_shows_four_findings_with_sources_and_links() -> None:
+def test_overview_shows_five_findings_with_sources_and_links() -> None:
     at = open_overview()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    # 500-1,500 (one Member State in a UN report, Jul 2021) to more than 25,000 (2024)
-    assert metrics["ISIS-K strength: how far the claims differ"] == "at least 16.6×"
+    # more than 25,000 (2024) against 2,000-3,500 (other Member States in a UN report, Jul 2024)
+    assert metrics["ISIS-K strength: how far the claims differ"] == "at least 7.1×"
+    assert metrics["Figures said again, not new"].startswith("5 figures")
     assert metrics["Border province named most"] == "Badakhshan"
     assert metrics["Delisted the Taliban or suspended the ban"] == "3 states"
-    assert len(metrics) == 4
+    assert len(metrics) == 5
     captions = [c.value for c in at.caption]
-    assert sum("Sources" in c for c in captions) == 4
+    assert sum("Sources" in c for c in captions) == 5
     links = page_links(at)
     assert {label for _, label in links} >= {
         "Open Designations timeline",

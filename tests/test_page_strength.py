@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -22,13 +23,50 @@ def figures(app: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in app.get("plotly_chart")]
 
 
-def test_strength_page_shows_every_group_and_the_disagreement() -> None:
+def shown_text(app: AppTest) -> list[str]:
+    """Markdown as the reader sees it (the page escapes data text)."""
+    return [md.value.replace("\\", "") for md in app.markdown]
+
+
+def test_strength_page_shows_every_group_and_the_comparison() -> None:
     app = open_strength()
     assert not app.exception
-    # ISIS-K, all groups, TTP, al-Qaeda, Jamaat Ansarullah, AQIS, ETIM and the capacity panel
-    assert len(figures(app)) == 8
-    assert any("at least 16.6×" in md.value.replace("\\", "") for md in app.markdown)
-    assert len(app.dataframe) == 2  # disagreement and all claims
+    # the group picked (ISIS-K first) and the capacity panel
+    assert len(figures(app)) == 2
+    picker = app.get("button_group")[0]
+    assert len(picker.proto.options) == 7  # ISIS-K, TTP, al-Qaeda, JA, ETIM, AQIS, all groups
+    text = shown_text(app)
+    assert any(t.startswith("**Oriental Express' more than 25,000 (2024) is at least 7.1×")
+               for t in text)  # fmt: skip
+    assert any("repeated unchanged since 10 Nov 2021" in t for t in text)  # figures said again
+    assert len(app.dataframe) == 2  # comparisons and all claims
+
+
+STATES = {
+    "default": {},
+    "known as of 2024-06-30": {"known_as_of": "2024-06-30"},
+    "seed documents only": {"evidence": "seed"},
+}
+
+
+@pytest.mark.parametrize("name", list(STATES))
+def test_the_overview_and_the_strength_page_agree(name: str) -> None:
+    """The ISIS-K card on the Overview states what the Strength page states above its ISIS-K
+    chart, word for word, under each filter."""
+    query = STATES[name]
+    page = open_strength(query)
+    overview = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        overview.query_params[key] = value
+    overview.switch_page("pages/overview.py").run()
+    assert not page.exception and not overview.exception
+    card = {m.label: m.value for m in overview.metric}["ISIS-K strength: how far the claims differ"]
+    statements = [t for t in shown_text(overview) if "compared" in t.lower() or "figure" in t]
+    headline = next(t for t in shown_text(page) if t.startswith("**"))  # the ISIS-K chart's
+    said = headline.strip("*").rstrip(".")
+    assert any(s.startswith(said) for s in statements), (said, statements)
+    if card not in ("–", "can agree", "one claimant"):
+        assert card in said
 
 
 def test_log_toggle_switches_the_axis() -> None:
@@ -44,3 +82,21 @@ def test_a_claimant_filter_from_the_url_applies() -> None:
     assert not app.exception
     text = json.dumps(figures(app))
     assert "Sidorov" in text and "Serenko: more than" not in text
+
+
+def test_picking_a_group_draws_its_chart_and_states_its_comparison() -> None:
+    app = open_strength()
+    app.get("button_group")[0].set_value("afghanistan").run()
+    assert not app.exception
+    assert len(figures(app)) == 2  # the group's chart and the capacity chart
+    # a chart's title is page text on the page (ui.show_chart), so it wraps on a phone
+    assert any("All groups in Afghanistan" in t for t in shown_text(app) if t.startswith("**"))
+    assert any("Shoigu's more than 23,000" in t for t in shown_text(app))
+
+
+def test_an_empty_selection_says_so_without_charts() -> None:
+    app = open_strength({"from": "1990-01-01", "to": "1990-12-31"})
+    assert not app.exception
+    assert figures(app) == []
+    assert [b.key for b in app.get("download_button")] == ["briefing_pack"]  # the sidebar's
+    assert any("No strength claim" in i.value for i in app.info)

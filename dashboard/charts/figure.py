@@ -37,19 +37,38 @@ def axis_key(axis: str, number: int) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _grid(rows: int, cols: int, options: tuple[tuple[str, Any], ...]) -> Layout:
-    layout = make_subplots(rows=rows, cols=cols, **dict(options)).layout.to_plotly_json()
+    thawed = {name: _thawed(value) for name, value in options}
+    layout = make_subplots(rows=rows, cols=cols, **thawed).layout.to_plotly_json()
     layout.pop("template", None)  # the theme sets the look (theme.base_layout)
     return layout
 
 
 def grid_layout(rows: int, cols: int, **options: Any) -> Layout:
     """The layout ``make_subplots(rows, cols, **options)`` makes (axes, domains, titles), as a
-    fresh dict; list-valued options (``subplot_titles``, ``column_widths``) as tuples or lists."""
-    key = tuple(
-        sorted((name, tuple(value) if isinstance(value, list) else value)
-               for name, value in options.items())
-    )  # fmt: skip
+    fresh dict; list-valued options (``subplot_titles``, ``column_widths``, ``specs``, nested
+    lists of dicts) as tuples or lists."""
+    key = tuple(sorted((name, _frozen(value)) for name, value in options.items()))
     return copy.deepcopy(_grid(rows, cols, key))
+
+
+class _FrozenDict(tuple):  # type: ignore[type-arg]
+    """A dict's items as a hashable key (for the grid cache), told apart from a list."""
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _FrozenDict(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
+def _thawed(value: Any) -> Any:
+    if isinstance(value, _FrozenDict):
+        return {key: _thawed(item) for key, item in value}
+    if isinstance(value, tuple):
+        return [_thawed(item) for item in value]
+    return value
 
 
 def merge(target: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

@@ -54,6 +54,52 @@ AFFILIATION_LABELS: dict[str, str] = {
     "": "Unclassified",
 }
 
+# Who makes a claim (entities.claimant_type, contract version 2): strength charts colour each
+# claim by it. The Okabe-Ito colours where a family keeps the hue it had as an affiliation (UN
+# and international bodies sky blue, Russia vermillion, Central Asia green, experts orange), and
+# Paul Tol's wine, indigo and olive (also colour-blind safe) for the CSTO/CIS, the US and think
+# tanks (the CSTO's old blue sat too close to the UN's sky blue on one chart).
+CLAIMANT_TYPE_COLORS: dict[str, str] = {
+    "un_body": "#56B4E9",
+    "russian_state": "#D55E00",
+    "regional_bloc": "#882255",
+    "us_state": "#332288",
+    "central_asian_state": "#009E73",
+    "afghan_authorities": "#8C6D1F",
+    "other_state": "#CC79A7",
+    "independent_expert": "#E69F00",
+    "think_tank": "#999933",
+    "media": "#7F7F7F",
+    "": "#BBBBBB",
+}
+CLAIMANT_TYPE_LABELS: dict[str, str] = {
+    "un_body": "UN bodies",
+    "russian_state": "Russian state",
+    "regional_bloc": "Regional blocs (CSTO, CIS)",
+    "us_state": "US government",
+    "central_asian_state": "Central Asian states",
+    "afghan_authorities": "Afghan authorities",
+    "other_state": "Other states",
+    "independent_expert": "Independent experts",
+    "think_tank": "Think tanks",
+    "media": "Media",
+    "": "Claimant type not given",
+}
+# The same, in running text: "Serenko (independent expert, 2024)".
+CLAIMANT_TYPE_NOUNS: dict[str, str] = {
+    "un_body": "UN",
+    "russian_state": "Russian state",
+    "regional_bloc": "CSTO/CIS",
+    "us_state": "US government",
+    "central_asian_state": "Central Asian state",
+    "afghan_authorities": "Afghan authorities",
+    "other_state": "other state",
+    "independent_expert": "independent expert",
+    "think_tank": "think tank",
+    "media": "media",
+    "": "",
+}
+
 JURISDICTION_COLORS: dict[str, str] = {
     "russia": "#D55E00",
     "kazakhstan": "#0072B2",
@@ -123,6 +169,14 @@ LIGHT_TEMPLATE: dict[str, Any] = {
         "legend": {"font": {"color": TEXT_COLOR}},
     }
 }
+
+
+def claimant_type_color(claimant_type: str | None) -> str:
+    return CLAIMANT_TYPE_COLORS.get(claimant_type or "", CLAIMANT_TYPE_COLORS[""])
+
+
+def claimant_type_label(claimant_type: str | None) -> str:
+    return CLAIMANT_TYPE_LABELS.get(claimant_type or "", str(claimant_type))
 
 
 def base_layout(fig: Figure, *, title: str, subtitle: str = "", source_line: str = "") -> Figure:

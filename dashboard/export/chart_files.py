@@ -197,15 +197,25 @@ def csv_stamp(
 
 
 def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with each float column whose values are all whole as nullable integers: a
-    column with a gap is float in pandas, and would be written 1000.0 for 1000."""
+    """``frame`` with whole numbers in float columns written as whole numbers: a column with a
+    gap is float in pandas, and would be written 1000.0 for 1000. A column of whole numbers
+    becomes nullable integers; one that also holds fractions (a bound of "around 6,500" read as
+    6,500 +- 10%) keeps them, its whole values written without ".0"."""
     changed = {}
     for column in frame.columns:
         values = frame[column]
-        if pd.api.types.is_float_dtype(values):
-            present = values.dropna()
-            if len(present) and (present == present.round()).all() and present.abs().max() < 2**53:
-                changed[column] = values.astype("Int64")
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        present = values.dropna()
+        whole = (present == present.round()) & (present.abs() < 2**53)
+        if len(present) and whole.all():
+            changed[column] = values.astype("Int64")
+        elif whole.any():
+            changed[column] = pd.Series(
+                [v if pd.isna(v) or not float(v).is_integer() else int(v) for v in values],
+                index=values.index,
+                dtype=object,
+            )
     return frame.assign(**changed) if changed else frame
 
 

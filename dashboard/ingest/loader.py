@@ -148,6 +148,7 @@ class _Lookups:
         self.entity_name = by_entity["name"]
         self.entity_affiliation = by_entity["affiliation"]
         self.entity_affiliation_type = by_entity["affiliation_type"]
+        self.entity_claimant_type = by_entity["claimant_type"]
         self.entity_kind = by_entity["kind"]
         self.place_name = places.set_index("place_id")["name"]
 
@@ -205,6 +206,7 @@ def _estimates(frame: pd.DataFrame, lookups: _Lookups) -> pd.DataFrame:
         claimant_name=claimant.map(lookups.entity_name),
         claimant_affiliation_type=claimant.map(lookups.entity_affiliation_type),
         claimant_affiliation=claimant.map(lookups.entity_affiliation),
+        claimant_type=claimant.map(lookups.entity_claimant_type).fillna("").astype(str),
         claimant_kind=claimant.map(lookups.entity_kind),
         **lookups.source_columns(frame["source_id"]),
         place_names=_names(frame["place_ids"], lookups.place_name),

@@ -84,6 +84,7 @@ _FILTER_KEYS = {
     "date_to": "filter_date_to",
     "sources": "filter_sources",
     "claimants": "filter_claimants",
+    "claimant_types": "filter_claimant_types",
     "groups": "filter_groups",
     "event_types": "filter_event_types",
     "known_on": "filter_known_on",
@@ -323,6 +324,7 @@ def _seed_filter_widgets(state: FilterState, options: fl.FilterOptions) -> None:
     session[keys["date_to"]] = state.date_to
     session[keys["sources"]] = list(state.sources)
     session[keys["claimants"]] = list(state.claimants)
+    session[keys["claimant_types"]] = list(state.claimant_types)
     session[keys["groups"]] = list(state.groups)
     session[keys["event_types"]] = list(state.event_types)
     session[keys["known_on"]] = state.known_as_of is not None
@@ -351,6 +353,7 @@ def _state_from_filter_widgets(changed: str) -> None:
         date_to=date_to,
         sources=tuple(session.get(keys["sources"], current.sources)),
         claimants=tuple(session.get(keys["claimants"], current.claimants)),
+        claimant_types=tuple(session.get(keys["claimant_types"], current.claimant_types)),
         groups=tuple(session.get(keys["groups"], current.groups)),
         event_types=tuple(session.get(keys["event_types"], current.event_types)),
         known_as_of=known,
@@ -415,6 +418,15 @@ def _filter_sidebar(options: fl.FilterOptions) -> None:
             placeholder="All claimants",
             help="Who made a strength or capacity claim (applies to estimates).",
             **on_change("claimants"),
+        )
+        st.multiselect(
+            "Claimant types",
+            [i for i, _ in options.claimant_types],
+            format_func=lambda i: labels.get(i, i),
+            key=keys["claimant_types"],
+            placeholder="All claimant types",
+            help="UN bodies, Russian state, regional blocs, US... (applies to estimates).",
+            **on_change("claimant_types"),
         )
         st.multiselect(
             "Groups",

@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.charts.theme import CLAIMANT_TYPE_LABELS
 from dashboard.ingest.dates import parse_date
-from dashboard.ingest.vocab import EVENT_TYPES
+from dashboard.ingest.vocab import CLAIMANT_TYPES, EVENT_TYPES
 
 LIST_SEPARATOR = ","
 
@@ -47,6 +48,7 @@ class Vocabulary:
     claimants: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
     event_types: frozenset[str] = frozenset()
+    claimant_types: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class FilterState:
     # (since) or open (until). They choose no rows: the other filters do.
     since: dt.date | None = None
     until: dt.date | None = None
+    claimant_types: tuple[str, ...] = ()  # who speaks: UN bodies, Russian state... (estimates)
 
     # ---- URL ---------------------------------------------------------------------------
     def to_query(self) -> dict[str, str]:
@@ -163,6 +166,11 @@ class FilterState:
             chosen = getattr(self, name)
             if chosen:
                 parts.append(f"{noun}: " + ", ".join(labels.get(i, i) for i in chosen))
+        if self.claimant_types:
+            parts.append(
+                "claimant types: "
+                + ", ".join(CLAIMANT_TYPE_LABELS.get(t, t) for t in self.claimant_types)
+            )
         if self.event_types:
             parts.append("event types: " + ", ".join(labels.get(t, t) for t in self.event_types))
         if self.known_as_of:
@@ -192,12 +200,14 @@ _LIST_PARAMS = {
     "claimants": "claimant",
     "groups": "group",
     "event_types": "event_type",
+    "claimant_types": "claimant_type",
 }
 _NOUNS = {
     "sources": "source id",
     "claimants": "claimant id",
     "groups": "group id",
     "event_types": "event type",
+    "claimant_types": "claimant type",
 }
 _ALL_PARAMS = {*_DATE_PARAMS.values(), *_LIST_PARAMS.values(), "evidence"}
 
@@ -262,13 +272,18 @@ class FilterColumns:
     start: str | None = None
     end: str | None = None
     claimant: str | None = None
+    claimant_type: str | None = None
     groups: str | None = None  # a single-id column, or an `_ids` column when groups_multi
     groups_multi: bool = False
     event_type: str | None = None
 
 
 ESTIMATE_COLUMNS = FilterColumns(
-    start="as_of_start", end="as_of_end", claimant="claimant_id", groups="subject_id"
+    start="as_of_start",
+    end="as_of_end",
+    claimant="claimant_id",
+    claimant_type="claimant_type",
+    groups="subject_id",
 )
 DESIGNATION_COLUMNS = FilterColumns(start="date_start", end="date_end", groups="target_id")
 EVENT_COLUMNS = FilterColumns(
@@ -305,6 +320,8 @@ def apply(frame: pd.DataFrame, state: FilterState, columns: FilterColumns) -> pd
             mask &= start <= pd.Timestamp(state.date_to)
     if state.claimants and columns.claimant:
         mask &= frame[columns.claimant].isin(state.claimants)
+    if state.claimant_types and columns.claimant_type:
+        mask &= frame[columns.claimant_type].isin(state.claimant_types)
     if state.groups and columns.groups:
         if columns.groups_multi:
             wanted = set(state.groups)
@@ -354,6 +371,7 @@ class FilterOptions:
     claimants: tuple[tuple[str, str], ...] = ()
     groups: tuple[tuple[str, str], ...] = ()
     event_types: tuple[tuple[str, str], ...] = ()
+    claimant_types: tuple[tuple[str, str], ...] = ()
     first_date: dt.date | None = None  # earliest day any record's date covers
     last_date: dt.date | None = None
     last_published: dt.date | None = None  # the newest source's publication (end of period)
@@ -364,12 +382,19 @@ class FilterOptions:
             claimants=frozenset(i for i, _ in self.claimants),
             groups=frozenset(i for i, _ in self.groups),
             event_types=frozenset(i for i, _ in self.event_types),
+            claimant_types=frozenset(i for i, _ in self.claimant_types),
         )
 
     def labels(self) -> dict[str, str]:
         """Every id's label, for ``FilterState.describe`` and the multiselects."""
         out: dict[str, str] = {}
-        for pairs in (self.sources, self.claimants, self.groups, self.event_types):
+        for pairs in (
+            self.sources,
+            self.claimants,
+            self.groups,
+            self.event_types,
+            self.claimant_types,
+        ):
             out.update(pairs)
         return out
 
@@ -430,6 +455,15 @@ def _filter_options(ds: Any) -> FilterOptions:
         )
     )
 
+    # claimant types in the vocabulary's order (UN, Russian state, ...), those in use only
+    typed = ds.estimates["claimant_type"] if "claimant_type" in ds.estimates else pd.Series([])
+    used = set(_present(typed))
+    kind_pairs = tuple(
+        (t, CLAIMANT_TYPE_LABELS.get(t, t))
+        for t in [*CLAIMANT_TYPES, *sorted(used - set(CLAIMANT_TYPES))]
+        if t in used
+    )
+
     present_types = set(_present(ds.events["event_type"]))
     ordered = [t for t in EVENT_TYPES if t in present_types] + sorted(
         present_types - set(EVENT_TYPES)
@@ -458,6 +492,7 @@ def _filter_options(ds: Any) -> FilterOptions:
         claimants=claimant_pairs,
         groups=group_pairs,
         event_types=event_pairs,
+        claimant_types=kind_pairs,
         first_date=_min_date(starts),
         last_date=_max_date(ends),
         last_published=None if pd.isna(published) else published.date(),

@@ -7,13 +7,14 @@ them the way it changes every chart, and a finding the filters empty says so ins
 showing a stale claim.
 
 Honesty rules carried over from the methodology: numbers are quoted as stated ("more than
-25,000"), a spread compares bounds so it never overstates ("at least 3.8x"), and dates the
-sources disagree on are all named rather than one chosen.
+25,000"); strength claims are compared only under the one rule the Strength page uses
+(dashboard/view/claims.py: same group, measure and area, made within a window, restatements
+counted once), and the card says what was compared; dates the sources disagree on are all named
+rather than one chosen.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from dashboard.charts.spec import coverage_text
 from dashboard.ingest.dates import parse_date
 from dashboard.ingest.frames import record_list
 from dashboard.ingest.loader import Dataset
-from dashboard.view import filters
+from dashboard.view import claims, filters
 from dashboard.view.evidence import FACT_TABLES, format_date
 from dashboard.view.view import view_of
 
@@ -56,17 +57,6 @@ STEP_VERBS: dict[str, str] = {
     "ban_suspended": "suspended its ban on {target}",
     "relisted": "relisted {target}",
 }
-SHORT_AFFILIATION: dict[str, str] = {
-    "csto_official": "CSTO",
-    "russian_security_services": "Russian security services",
-    "russian_government": "Russian government",
-    "central_asian_government": "Central Asian government",
-    "independent_expert": "independent expert",
-    "international_body": "international body",
-    "afghan_official": "Afghan official",
-    "media": "media",
-}
-HEADCOUNT_METRICS: tuple[str, ...] = ("fighters", "militants")
 # Groups whose English name takes "the" in running text ("delisted the Taliban").
 WITH_ARTICLE: frozenset[str] = frozenset({"taliban", "islamic-state", "isis-k"})
 
@@ -261,124 +251,99 @@ def delisting_finding(designations: pd.DataFrame, labels: Mapping[str, str]) -> 
     )
 
 
-# ---- (2) the spread of ISIS-K estimates ----------------------------------------------------------
-def stated_value(row: Mapping[str, Any]) -> str:
-    """The number as the source worded it ("more than 25,000"), from the loader or the bounds."""
-    text = row.get("value_text")
-    if isinstance(text, str) and text:
-        return text
-    low, high = _number(row.get("value_low")), _number(row.get("value_high"))
-    qualifier = row.get("qualifier")
-    if qualifier == "more_than" and low is not None:
-        return f"more than {low:,.0f}"
-    if qualifier == "up_to" and high is not None:
-        return f"up to {high:,.0f}"
-    if qualifier == "approximately" and low is not None:
-        return f"around {low:,.0f}"
-    if low is not None and high is not None and low != high:
-        return f"{low:,.0f}–{high:,.0f}"
-    value = low if low is not None else high
-    return f"{value:,.0f}" if value is not None else "?"
+# ---- (2) the spread of ISIS-K estimates, and (3) figures said again ------------------------------
+# Both come from the one comparison rule (dashboard/view/claims.py) the Strength page uses, so
+# the card and the page cannot disagree: the same claims, the same pair, the same words.
+STRENGTH_PAGE = ("pages/strength.py", "Militant strength claims")
+DETAIL_LINES = 25  # a card's evidence list names this many claims, then counts the rest
 
 
-def _lower(row: Mapping[str, Any]) -> float | None:
-    low = _number(row.get("value_low"))
-    return low if low is not None else _number(row.get("value_high"))
-
-
-def _upper(row: Mapping[str, Any]) -> float | None:
-    high = _number(row.get("value_high"))
-    return high if high is not None else _number(row.get("value_low"))
-
-
-def headcount_claims(estimates: pd.DataFrame, subject_id: str) -> pd.DataFrame:
-    """Country-wide headcounts of one group: the claims a spread can honestly compare.
-
-    A count for one border area (Sidorov's 4,000 near Tajikistan) is part of a total, not a
-    rival estimate, so only claims whose places are just the whole country are kept; and only
-    counts of armed strength (a forecast of "as many as 10,000" is worded in fighters too).
-    """
-    if estimates.empty:
-        return estimates
-    places = estimates["place_ids"].fillna("").astype(str)
-    mask = (
-        estimates["subject_id"].eq(subject_id)
-        & estimates["metric"].isin(HEADCOUNT_METRICS)
-        & estimates["measure"].eq("armed_strength")
-        & places.eq("afghanistan")
-    )
-    return estimates.loc[mask]
-
-
-def _claim_text(row: Mapping[str, Any]) -> str:
-    name = str(row.get("claimant_name") or row.get("claimant_id") or "")
-    # a person by surname; an organisation or agency ("Oriental Express") by its whole name
-    person = row.get("claimant_kind") in (None, "person")
-    surname = (name.split()[-1] if person else name) if name else "?"
-    affiliation = SHORT_AFFILIATION.get(str(row.get("claimant_affiliation_type") or ""), "")
-    when = format_date(str(row.get("as_of") or "")) if row.get("as_of") else ""
-    return ", ".join(part for part in (surname, affiliation, when) if part)
+def _capped(lines: list[str]) -> tuple[str, ...]:
+    """At most ``DETAIL_LINES`` lines, then how many more the Strength page lists."""
+    more = len(lines) - DETAIL_LINES
+    if more <= 0:
+        return tuple(lines)
+    return (*lines[:DETAIL_LINES], f"… and {more:,} more on the Strength page")
 
 
 def spread_finding(
-    estimates: pd.DataFrame, labels: Mapping[str, str], subject_id: str = "isis-k"
+    claims_frame: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    labels: Mapping[str, str],
+    subject_id: str = "isis-k",
+    short_name: str = "ISIS-K",
 ) -> Finding:
-    """From the lowest to the highest claim, who said each, and the ratio as a safe bound."""
-    claims = headcount_claims(estimates, subject_id)
-    page, page_label = "pages/strength.py", "Militant strength claims"
-    title = "ISIS-K strength: how far the claims differ"
-    rows = [r for r in record_list(claims) if _lower(r) is not None]
-    if len(rows) < 2:
-        statement = (
-            "Fewer than two country-wide ISIS-K strength claims under the current filters, "
-            "so there is no spread to show."
-        )
-        if rows:
-            statement += f" One claim: {stated_value(rows[0])} {rows[0].get('metric', '')}"
-            statement += f" ({_claim_text(rows[0])})."
-        ids = tuple(dict.fromkeys(str(r["source_id"]) for r in rows))
-        return Finding("isisk-spread", title, "–", statement, (), ids, page, page_label, True)
-    low_value = min(_upper(r) for r in rows)  # type: ignore[type-var]
-    high_value = max(_lower(r) for r in rows)  # type: ignore[type-var]
-    low_rows = [r for r in rows if _upper(r) == low_value]
-    high_rows = [r for r in rows if _lower(r) == high_value]
-    ratio = high_value / low_value if low_value else math.inf
-    bounded = any(r.get("qualifier") == "more_than" for r in high_rows) or any(
-        r.get("qualifier") == "up_to" for r in low_rows
-    )
-    hedged = any(
-        r.get("qualifier") in ("approximately", "order_of_magnitude") for r in low_rows + high_rows
-    )
-    ratio_text = f"{math.floor(ratio * 10) / 10:.1f}×" if math.isfinite(ratio) else "∞"
-    prefix = "at least " if bounded else ("about " if hedged else "")
-
-    def side(group: list[dict[str, Any]]) -> str:
-        return " and ".join(
-            f"{stated_value(r)} {r.get('metric')} ({_claim_text(r)})" for r in group
-        )
-
-    if high_value <= low_value:
-        statement = (
-            f"The country-wide ISIS-K strength claims in view agree: {side(rows)}. "
-            "Other filters may show disagreement."
-        )
-        prefix, ratio_text = "", "1×"
+    """How far one group's comparable strength claims differ: the Strength page's headline for
+    the group (``claims.headline``), with what was compared and every figure it rests on."""
+    page, page_label = STRENGTH_PAGE
+    title = f"{short_name} strength: how far the claims differ"
+    mine = claims_frame[claims_frame["subject_id"] == subject_id]
+    top = claims.headline(claims_frame, comparisons, subject_id)
+    main = claims.main_set(mine)
+    shown = mine
+    if main is not None:
+        shown = mine[mine["measure"].eq(main[0]) & mine["area_key"].eq(main[1])]
+    shown = shown.sort_values(["as_of_start", "estimate_id"], kind="stable")
+    details = tuple(_claim_line(row, labels) for row in record_list(shown.head(DETAIL_LINES)))
+    if len(shown) > DETAIL_LINES:
+        details = (*details, f"… and {len(shown) - DETAIL_LINES:,} more on the Strength page")
+    ids = tuple(dict.fromkeys(shown["source_id"].astype(str)))
+    if top is None:
+        statement = f"{claims.why_not_compared(claims_frame, subject_id)}."
+        return Finding("isisk-spread", title, "–", statement, details, ids, page, page_label, True)
+    if top["kind"] == "one claimant":
+        value = "one claimant"
+    elif top["claims agree"] != "no":
+        value = "can agree"
     else:
-        statement = (
-            f"ISIS-K strength claims run from {side(low_rows)} to {side(high_rows)}: "
-            f"{prefix}{ratio_text} apart. Each claim is shown as stated, not averaged."
-        )
-    details = tuple(
-        f"{stated_value(r)} {r.get('metric')} — {_claim_text(r)} "
-        f"({labels.get(str(r['source_id']), str(r['source_id']))})"
-        for r in sorted(rows, key=lambda r: _lower(r) or 0)
-    )
-    ids = tuple(dict.fromkeys(str(r["source_id"]) for r in rows))
-    value = f"{prefix}{ratio_text}".strip()
+        value = str(top["high over low"])
+    statement = f"{_capitalised(str(top['sentence']))}. {top['compared']}"
     return Finding("isisk-spread", title, value, statement, details, ids, page, page_label)
 
 
-# ---- (3) the border provinces named most ---------------------------------------------------------
+def restatement_finding(restated: pd.DataFrame, labels: Mapping[str, str]) -> Finding:
+    """Which figures in view are old figures said again, by whom and since when
+    (``restated``: ``claims.restated_figures`` of the claims in view)."""
+    page, page_label = STRENGTH_PAGE
+    title = "Figures said again, not new"
+    if restated.empty:
+        return Finding(
+            "restatements",
+            title,
+            "–",
+            "No figure in view is a restatement of an earlier one under the current filters.",
+            (),
+            (),
+            page,
+            page_label,
+            empty=True,
+        )
+    sentences = [claims.restatement_sentence(row) for row in record_list(restated)]
+    shown = "; ".join(_capitalised(s) for s in sentences[:2])
+    more = len(sentences) - 2
+    statement = shown + (f"; and {_count(more, 'more figure')} (details)." if more > 0 else ".")
+    statement += " A restatement is drawn and listed, never counted as a second claim."
+    ids = tuple(dict.fromkeys(i for row in restated["source_ids"] for i in row))
+    count = int(restated["count"].sum())
+    value = f"{_count(len(restated), 'figure')}, {_count(count, 'repeat')}"
+    details = _capped([_capitalised(s) for s in sentences])
+    return Finding("restatements", title, value, statement, details, ids, page, page_label)
+
+
+def _claim_line(row: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """One figure of a comparison, for the card's evidence list."""
+    kind = claims.claimant_noun(str(row.get("claimant_type") or ""))
+    who = f"{row['claimant_name']}" + (f", {kind}" if kind else "")
+    source = labels.get(str(row["source_id"]), str(row["source_id"]))
+    again = f"; said again, first stated by {row['first_stated']}" if row["is_repeat"] else ""
+    return f"{row['value_text']} {row['metric']} — {who}, {row['when']}{again} ({source})"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# ---- (4) the border provinces named most ---------------------------------------------------------
 def province_mentions(
     tables: Iterable[pd.DataFrame], places: pd.DataFrame, provinces: Sequence[str]
 ) -> pd.DataFrame:
@@ -472,7 +437,7 @@ def provinces_finding(
     return Finding("provinces", title, str(top["name"]), statement, details, ids, page, page_label)
 
 
-# ---- (4) what the dataset holds ------------------------------------------------------------------
+# ---- (5) what the dataset holds ------------------------------------------------------------------
 def coverage_finding(
     tables: Mapping[str, pd.DataFrame], ds: Dataset, known_as_of: object = None
 ) -> Finding:
@@ -503,15 +468,17 @@ def coverage_finding(
     )
 
 
-# ---- all four ------------------------------------------------------------------------------------
+# ---- all five ------------------------------------------------------------------------------------
 def headline_findings(ds: Any, state: filters.FilterState) -> list[Finding]:
     """The overview's cards, in reading order, from the view the detail pages show."""
     view = view_of(ds, state)
     tables = view.tables
     labels = _source_labels(ds.sources)
+    strength = claims.claims_in_view(view)
     return [
         delisting_finding(tables["designations"], labels),
-        spread_finding(tables["estimates"], labels),
+        spread_finding(strength, claims.comparisons_in_view(view), labels),
+        restatement_finding(claims.restated_in_view(view), labels),
         provinces_finding(tables, ds.places, labels),
         coverage_finding(tables, ds, state.known_as_of),
     ]
@@ -532,16 +499,6 @@ def _first(rows: pd.DataFrame, column: str, default: str) -> str:
         if values:
             return values[0]
     return default
-
-
-def _number(value: object) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _count(n: int, noun: str) -> str:
