@@ -28,9 +28,7 @@ st.caption(
     "same figure, never a second claim. Numbers are kept as stated: 'more than 25,000' is "
     "open-ended, so a ratio is a floor ('at least'). See the methodology, 'Comparing claims'."
 )
-log_y = st.toggle(
-    "Log scale", key="strength_log_y", help="For claims that differ by orders of magnitude"
-)
+log_y = ui.url_toggle("log", "Log scale", help="For claims that differ by orders of magnitude")
 groups = dict(strength.strength_groups(ds, state))
 if not groups:
     st.info("No strength claim matches the current filters, so there is nothing to draw.")

@@ -1,5 +1,5 @@
 """Every chart the builders make is a valid Plotly figure, exactly as Plotly's checks would leave
-it: the builders skip those checks for speed (dashboard/charts/figure_draft.py), so this is where an
+it: the builders skip those checks for speed (dashboard/charts/figure.py), so this is where an
 invalid property or a value Plotly would have coerced differently is caught."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_every_chart_of_a_large_dataset_is_valid_too() -> None:
 def test_an_invalid_property_is_caught_here() -> None:
     """The check above can fail: an unknown property passes the builders' assembly but not
     Plotly's validation."""
-    from dashboard.charts.figure_draft import assemble
+    from dashboard.charts.figure import assemble
 
     figure = assemble([{"type": "scatter", "x": [1], "y": [1], "colour": "red"}], {})
     with pytest.raises(ValueError, match="colour"):

@@ -72,7 +72,7 @@ def test_the_overview_and_the_strength_page_agree(name: str) -> None:
 def test_log_toggle_switches_the_axis() -> None:
     app = open_strength()
     assert figures(app)[0]["layout"]["yaxis"].get("type") != "log"
-    app.toggle(key="strength_log_y").set_value(True).run()
+    app.toggle(key="url_toggle_log").set_value(True).run()
     assert not app.exception
     assert figures(app)[0]["layout"]["yaxis"]["type"] == "log"
 

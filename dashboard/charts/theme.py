@@ -11,16 +11,12 @@ import copy
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
-
-    from dashboard.charts.figure_draft import FigureDraft
-
-Figure = TypeVar("Figure", "go.Figure", "FigureDraft")
 
 FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # installed locally, never fetched
 TEXT_COLOR = "#1f2328"
@@ -179,20 +175,9 @@ def claimant_type_label(claimant_type: str | None) -> str:
     return CLAIMANT_TYPE_LABELS.get(claimant_type or "", str(claimant_type))
 
 
-def base_layout(fig: Figure, *, title: str, subtitle: str = "", source_line: str = "") -> Figure:
-    """Title, subtitle and source line inside the figure, so an exported chart stands alone.
-
-    ``fig``: a ``go.Figure`` or a ``figure_draft.FigureDraft`` (the same calls)."""
-    layout = base_layout_dict(title=title, subtitle=subtitle, source_line=source_line)
-    notes = layout.pop("annotations")
-    fig.update_layout(**layout)
-    for note in notes:
-        fig.add_annotation(**note)
-    return fig
-
-
 def base_layout_dict(*, title: str, subtitle: str = "", source_line: str = "") -> dict[str, Any]:
-    """``base_layout`` as a layout dict, for charts assembled in one piece (one validation
+    """Title, subtitle and source line inside the figure, so an exported chart stands alone: a
+    layout dict, for charts assembled in one piece (one validation
     instead of one per update); ``annotations`` holds the source line, if any.
 
     The colours are in ``template`` (see ``LIGHT_TEMPLATE``); the subtitle and source line are in

@@ -28,8 +28,9 @@ from browser_support import (
 
 from bench.harness import AppPage, StreamlitServer
 from dashboard.charts import catalog
-from dashboard.export import briefing_pack
+from dashboard.export import briefing_pack, since_slide
 from dashboard.ingest.loader import load_dataset
+from dashboard.view.changes import changes_since
 from dashboard.view.filters import FilterState
 
 pytestmark = pytest.mark.browser
@@ -153,7 +154,10 @@ def test_one_download_of_each_format_delivers_a_real_file(
     with zipfile.ZipFile(pack) as deck:
         slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
     specs = catalog.chart_specs(load_dataset(), FilterState())
-    expected = 1 + len(specs) + briefing_pack.source_slides(load_dataset(), specs)
+    ds = load_dataset()
+    window = changes_since(ds, FilterState())  # the sidebar's pack carries "Since <date>" slides
+    since = sum(1 for _ in since_slide.pages(since_slide.slide_lines(window)))
+    expected = 1 + since + len(specs) + briefing_pack.source_slides(ds, specs)
     assert len(slides) == expected, f"{len(slides)} slides for {len(specs)} charts"
     reader.assert_healthy()
 
