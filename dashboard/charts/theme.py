@@ -144,10 +144,6 @@ def claimant_type_color(claimant_type: str | None) -> str:
     return CLAIMANT_TYPE_COLORS.get(claimant_type or "", CLAIMANT_TYPE_COLORS[""])
 
 
-def claimant_type_label(claimant_type: str | None) -> str:
-    return CLAIMANT_TYPE_LABELS.get(claimant_type or "", str(claimant_type))
-
-
 def base_layout(fig: Figure, *, title: str, subtitle: str = "", source_line: str = "") -> Figure:
     """Title, subtitle and source line inside the figure, so an exported chart stands alone.
 
