@@ -410,13 +410,18 @@ def screen_figure(fig: go.Figure) -> go.Figure:
     return go.Figure(data=figure["data"], layout=layout, _validate=False)
 
 
+# Charts are built once and shared by every reader's session (Streamlit's cache), which run in
+# threads: Plotly's object API (fig.layout.annotations, fig.data[i].x) makes child objects on
+# first access and is not safe to use from two threads at once (it raised "Invalid value" under
+# load). The readers below read the figure as plain dicts (to_dict copies them) instead.
 def source_line_text(fig: go.Figure) -> str:
     """The chart's source line as plain text (the page sets it under the chart)."""
     import html
 
-    for note in fig.layout.annotations or ():
-        if note.name == SOURCE_LINE_NAME and note.text:
-            return html.unescape(re.sub(r"<br\s*/?>", " ", note.text))
+    for note in fig.to_dict().get("layout", {}).get("annotations", ()):
+        text = note.get("text")
+        if note.get("name") == SOURCE_LINE_NAME and text:
+            return html.unescape(re.sub(r"<br\s*/?>", " ", text))
     return ""
 
 
@@ -425,10 +430,11 @@ def points_of(fig: go.Figure, tokens: Sequence[str]) -> list[dict[str, Any]]:
     reports a clicked point (curve_number, point_index, x, y, customdata, location); tokens
     naming no point are left out."""
     points: list[dict[str, Any]] = []
+    data = fig.to_dict()["data"] if tokens else []
     for token in tokens:
         curve, _, index = token.partition(".")
         try:
-            trace = fig.data[int(curve)]
+            trace = data[int(curve)]
             number = int(index)
         except (ValueError, IndexError):
             continue
@@ -439,7 +445,7 @@ def points_of(fig: go.Figure, tokens: Sequence[str]) -> list[dict[str, Any]]:
             ("customdata", "customdata"),
             ("location", "locations"),
         ):
-            values = getattr(trace, field, None)
+            values = trace.get(field)
             if values is not None and number < len(values):
                 value = values[number]
                 point[name] = value.tolist() if hasattr(value, "tolist") else value
