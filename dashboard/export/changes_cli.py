@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard.ingest.loader import DataInvalid, load_dataset
+from dashboard.export.command import load_with_state
 from dashboard.view.changes import changes_since
 from dashboard.view.filters import FilterState, filter_options
 
@@ -42,16 +42,10 @@ def window_state(args: argparse.Namespace, ds: object) -> tuple[FilterState, lis
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        ds = load_dataset(args.data, args.seeds)
-    except DataInvalid as invalid:
-        print(invalid.report.format(), file=sys.stderr)
-        return 1
-    state, problems = window_state(args, ds)
-    if problems:
-        for problem in problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+    loaded = load_with_state(args, window_state)
+    if isinstance(loaded, int):
+        return loaded
+    ds, state = loaded
     changes = changes_since(ds, state, args.data)
     text = changes.to_csv().decode("utf-8") if args.format == "csv" else changes.to_markdown()
     if args.out:

@@ -16,7 +16,7 @@ from pptx import Presentation
 
 from dashboard.charts import catalog
 from dashboard.export import briefing_pack, chart_files
-from dashboard.ingest.loader import DataInvalid, load_dataset
+from dashboard.export.command import load_with_state
 from dashboard.view.changes import changes_since
 from dashboard.view.filters import FilterState, filter_options
 
@@ -87,16 +87,10 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"error: --formats: unknown {', '.join(unknown)}", file=sys.stderr)
         return 2
-    try:
-        ds = load_dataset(args.data, args.seeds)
-    except DataInvalid as invalid:
-        print(invalid.report.format(), file=sys.stderr)
-        return 1
-    state, problems = state_from_args(args, ds)
-    if problems:
-        for problem in problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+    loaded = load_with_state(args, state_from_args)
+    if isinstance(loaded, int):
+        return loaded
+    ds, state = loaded
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     specs = catalog.chart_specs(ds, state)

@@ -429,6 +429,21 @@ class _Diff:
         )
 
     # -- shared pieces --
+    def change(
+        self, section: str, group: str, kind: str, sentence: str, table: str, rows: pd.DataFrame
+    ) -> Change:
+        """One item of the list: what the rows of ``table`` say, with when they were first
+        reported, their sources and links to the records."""
+        return Change(
+            section,
+            group,
+            kind,
+            sentence,
+            self.first_reported(rows),
+            self.sources_of(rows),
+            self.records_of(table, rows),
+        )
+
     def first_reported(self, rows: pd.DataFrame) -> str:
         """The earliest publication among the rows' sources, as the source gives it, saying
         when its period straddles the window's start (it may have been known before)."""
@@ -478,15 +493,7 @@ class _Diff:
             kind, sentence = self._step_sentence(
                 what, rows, earlier, ongoing=str(action) in ONGOING_ACTIONS
             )
-            change = Change(
-                "steps",
-                state_name,
-                kind,
-                sentence,
-                self.first_reported(rows),
-                self.sources_of(rows),
-                self.records_of("designations", rows),
-            )
+            change = self.change("steps", state_name, kind, sentence, "designations", rows)
             items.append((state_name, _sort_day(rows, "date_start"), change))
         events = self.new_rows("events")
         diplomatic = events[events["event_type"].eq("diplomatic")]
@@ -497,15 +504,7 @@ class _Diff:
             ]
             state_name = self._acting_state(rows)
             kind, sentence = self._step_sentence(str(title), rows, earlier, ongoing=False)
-            change = Change(
-                "steps",
-                state_name,
-                kind,
-                sentence,
-                self.first_reported(rows),
-                self.sources_of(rows),
-                self.records_of("events", rows),
-            )
+            change = self.change("steps", state_name, kind, sentence, "events", rows)
             items.append((state_name, _sort_day(rows, "date_start"), change))
         items.sort(key=lambda item: (item[0].lower(), item[1]))
         return [change for _, _, change in items]
@@ -605,15 +604,7 @@ class _Diff:
             if len(rows) > 1:
                 sentence += f" Reported by {len(rows)} sources."
             items.append(
-                Change(
-                    "claims",
-                    self._claim_group(row),
-                    kind,
-                    sentence,
-                    self.first_reported(rows),
-                    self.sources_of(rows),
-                    self.records_of("estimates", rows),
-                )
+                self.change("claims", self._claim_group(row), kind, sentence, "estimates", rows)
             )
         # new figures first, then the ones said or reported again, each group together
         rank = {"new figure": 0, "said again": 1, "reported again": 2}
@@ -755,15 +746,7 @@ class _Diff:
             if places:
                 sentence = sentence[:-1] + f"; places: {places}."
             group = f"{filters.event_type_label(str(event_type))} — {province}"
-            change = Change(
-                "events",
-                group,
-                kind,
-                sentence,
-                self.first_reported(rows),
-                self.sources_of(rows),
-                self.records_of("events", rows),
-            )
+            change = self.change("events", group, kind, sentence, "events", rows)
             day = _sort_day(rows, "date_start")
             items.append((rank.get(str(event_type), len(rank)), province, day, change))
         items.sort(key=lambda item: (item[0], item[1] == NO_PROVINCE, item[1], item[2]))
