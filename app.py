@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.ui.downloads import hold_made_downloads
+from dashboard.ui.imports import import_app_modules
 
 st.set_page_config(
     page_title="Afghanistan–Central Asia threat monitor",
@@ -14,6 +15,7 @@ st.set_page_config(
     layout="wide",
 )
 
+import_app_modules()  # before any page: readers' threads must not import side by side (see it)
 hold_made_downloads()  # a file made on click is kept for the reader who clicked (see the module)
 
 PAGES = [
