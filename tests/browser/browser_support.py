@@ -43,6 +43,16 @@ SCREENSHOT_MAX_HEIGHT = 12_000
 QUIET_MS = 500  # a page counts as drawn once it has not changed for this long
 ACTION_TIMEOUT_MS = 10_000  # finding a widget to click: it is drawn by then, or missing
 
+# The geographic frame of each Plotly map on the page, and its chart's width.
+GEO_SIZE_JS = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => {
+  const frame = gd.querySelector('.geo.geo .layer.bg rect').getBoundingClientRect();
+  const chart = gd.getBoundingClientRect();
+  return {chart: chart.width, left: frame.left, top: frame.top, width: frame.width,
+          height: frame.height, visible: frame.width > 0};
+})
+"""
+
 # The app's own environment variables: cleared for the shipped-data server, so nothing from the
 # shell running the tests leaks in.
 APP_ENV = ("DASHBOARD_DATA_DIR", "DASHBOARD_SEEDS_DIR")

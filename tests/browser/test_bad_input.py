@@ -3,8 +3,9 @@
 - A corrupted data directory: the page shows the validator's report (file:row:column lines)
   instead of a traceback (every corruption on every page: tests/test_page_bad_data.py).
 - A quote containing ``<script>`` and other HTML (valid: the seed document contains it too): it
-  shows as text on the page and in every export, never as markup, and no script runs. Junk URL
-  parameters are tested in AppTest (tests/test_deeplink.py).
+  shows as text on the page and in one download of each format, never as markup, and no script
+  runs (every chart's exports: tests/test_export_injection.py). Junk URL parameters are tested
+  in AppTest (tests/test_deeplink.py).
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
-from browser_support import PAGES, Reader, download_all, download_pack
+from browser_support import PAGES, Reader, download_one_per_format, download_pack
 
 from bench.harness import REPO_ROOT, StreamlitServer
+from dashboard.charts import catalog
+from dashboard.export import briefing_pack, since_slide
+from dashboard.ingest.loader import load_dataset
 from dashboard.ingest.validate import validate_dataset
-from tests.test_page_bad_data import _rows as read_rows
-from tests.test_page_bad_data import _write as write_rows
+from dashboard.view.changes import changes_since
+from dashboard.view.filters import FilterState
+from tests.hostile_text import INJECTED, export_problems, hostile_dataset, literal_problems
 from tests.test_page_bad_data import changed_quote
 
 pytestmark = pytest.mark.browser
@@ -59,15 +63,9 @@ def test_corrupted_data_shows_the_validation_report_in_the_browser(
 
 
 # ---- hostile text -------------------------------------------------------------------------------
-SCRIPT = "<script>alert(1)</script>"
-BOLD = "<b>qzbold</b>"
-IMAGE = "<img src=x onerror=alert(2)>"
-INJECTED = f"Injected {SCRIPT} {BOLD} {IMAGE} end."
-SEED_SOURCE = "000-35de1b5f2ce09a87"
-
-# In the page's text every fragment of the injection comes with its tags around it, i.e. it
-# was shown as written; and no element was made from it. (A script *made from* the text holds
-# exactly ``alert(1)``; Plotly's own script in an HTML export carries the escaped text as data.)
+# In the page every fragment of the injection comes with its tags around it, i.e. it was shown as
+# written; and no element was made from it. (A script *made from* the text holds exactly
+# ``alert(1)``; Plotly's own script in an HTML export carries the escaped text as data.)
 INJECTED_ELEMENTS_JS = """
 () => ({
   scripts: Array.from(document.querySelectorAll('script'))
@@ -77,105 +75,64 @@ INJECTED_ELEMENTS_JS = """
   images: document.querySelectorAll('img[src="x"], image[href="x"]').length,
 })
 """
-
-
-def hostile_dataset(root: Path) -> tuple[Path, Path]:
-    """data/ and seeds/ copies where seed 000 and one quote per fact table contain HTML.
-
-    The seed document gets the injected sentence appended, so the quotes that carry it are still
-    verbatim: the dataset validates and the app shows it.
-    """
-    data, seeds = root / "data", root / "seeds"
-    shutil.copytree(REPO_ROOT / "data", data)
-    shutil.copytree(REPO_ROOT / "seeds", seeds)
-    seed = seeds / "000_35de1b5f2ce09a87.txt"
-    seed.write_text(seed.read_text(encoding="utf-8") + f"\n{INJECTED}\n", encoding="utf-8")
-    for table in ("events", "designations", "estimates"):
-        rows = read_rows(data / f"{table}.csv")
-        header = rows[0]
-        source, quote = header.index("source_id"), header.index("quote")
-        row = next(r for r in rows[1:] if r[source] == SEED_SOURCE)
-        row[quote] = INJECTED
-        write_rows(data / f"{table}.csv", rows)
-    return data, seeds
-
-
-def literal_problems(text: str) -> list[str]:
-    """Fragments of the injection that appear without their tags (i.e. were parsed as HTML)."""
-    problems = []
-    for fragment, whole in (("alert(1)", SCRIPT), ("qzbold", BOLD), ("alert(2)", IMAGE)):
-        if text.count(fragment) != text.count(whole):
-            problems.append(f"{fragment!r} shown {text.count(fragment)}x, as {whole!r} only "
-                            f"{text.count(whole)}x")  # fmt: skip
-    return problems
+NOTHING_MADE = {"scripts": 0, "bold": 0, "images": 0}
 
 
 @pytest.fixture(scope="module")
-def hostile_server(
-    start_server: StartServer, tmp_path_factory: pytest.TempPathFactory
-) -> StreamlitServer:
+def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     data, seeds = hostile_dataset(tmp_path_factory.mktemp("hostile"))
     report = validate_dataset(data, seeds)
     assert report.ok, report.format()
-    return start_server(
+    return data, seeds
+
+
+def test_html_in_a_quote_stays_literal_on_the_page_and_in_one_download_of_each_format(
+    start_server: StartServer, browse: Browse, hostile_data: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """On data whose quotes carry HTML, the Sources page (the seed document in full) and the
+    timeline (quotes in hovers; its download buttons) show it as text and run nothing; one
+    download of each format and the briefing pack are real files that keep it as text, and the
+    HTML export opened in the browser runs nothing. Every chart's exports are checked in
+    tests/test_export_injection.py, the other pages' text in AppTest."""
+    data, seeds = hostile_data
+    server = start_server(
         "server-hostile", DASHBOARD_DATA_DIR=str(data), DASHBOARD_SEEDS_DIR=str(seeds)
     )
-
-
-def check_export(reader: Reader, path: Path) -> list[str]:
-    """Problems with how ``path`` (a downloaded export) carries the injected text."""
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".json", ".md"):
-        body = path.read_text(encoding="utf-8-sig")
-        return literal_problems(body)
-    if suffix == ".pptx":
-        with zipfile.ZipFile(path) as deck:
-            texts = [
-                "".join(ElementTree.fromstring(deck.read(name)).itertext())
-                for name in deck.namelist()
-                if name.startswith("ppt/") and name.endswith(".xml")
-            ]
-        return literal_problems("".join(texts))
-    if suffix == ".svg":
-        tree = ElementTree.parse(path)
-        tags = {element.tag.rsplit("}", 1)[-1] for element in tree.iter()}
-        problems = [f"{path.name} contains a <{tag}>" for tag in ("script", "foreignObject")
-                    if tag in tags]  # fmt: skip
-        return problems + literal_problems("".join(tree.getroot().itertext()))
-    if suffix in (".html", ".htm"):
-        # Opened as a reader would open it: no dialog, no injected element, text literal.
-        # Plotly keeps the figure as JSON in a script, which the text check does not read.
-        reader.page.goto(path.as_uri(), wait_until="load")
-        reader.page.wait_for_timeout(500)
-        found = reader.page.evaluate(INJECTED_ELEMENTS_JS)
-        problems = [f"{path.name}: {name} made from the text" for name, n in found.items() if n]
-        return problems + literal_problems(reader.text())
-    return []  # PNG: pixels; what they show is checked through the SVG of the same chart
-
-
-def test_html_in_a_quote_stays_literal_on_the_page_and_in_every_export(
-    hostile_server: StreamlitServer, browse: Browse, tmp_path: Path
-) -> None:
-    """One page in the browser (the timeline: hovers, tables and every export of its charts,
-    and the briefing pack); the other pages' text is checked in AppTest and unit tests."""
-    page = next(p for p in PAGES if p.slug == "timeline")
-    reader = browse(hostile_server)
+    reader = browse(server)
+    reader.open(next(p for p in PAGES if p.slug == "sources"))  # every seed document in full
+    text = reader.text()
+    assert INJECTED in text, "the injected quote is not on the page: the test would check nothing"
+    assert not literal_problems(text), literal_problems(text)
+    assert reader.page.evaluate(INJECTED_ELEMENTS_JS) == NOTHING_MADE
+    page = next(p for p in PAGES if p.slug == "timeline")  # charts with the quote in hovers
     reader.open(page)
     assert not reader.exceptions(), page.slug
-    text = reader.text()
-    assert not literal_problems(text), f"{page.slug}: {literal_problems(text)}"
-    assert reader.page.evaluate(INJECTED_ELEMENTS_JS) == {"scripts": 0, "bold": 0, "images": 0}
-    if page.slug == "sources":  # shows every seed document in full, with its quotes
-        assert INJECTED in text
+    assert not literal_problems(reader.text()), literal_problems(reader.text())
+    assert reader.page.evaluate(INJECTED_ELEMENTS_JS) == NOTHING_MADE
 
-    # PNGs are pixels: what they show is checked through the SVG of the same chart
-    files = download_all(reader, tmp_path, skip=lambda label: "PNG" in label)
-    files.append(download_pack(reader, tmp_path))
-    if page.has_charts:
-        assert files, f"{page.slug}: no exports to check (download buttons expected)"
-    viewer = browse(hostile_server)  # a separate tab to open HTML exports in
-    problems = [problem for path in files for problem in check_export(viewer, path)]
+    files = download_one_per_format(reader, tmp_path)
+    assert set(files) == {"PNG", "SVG", "HTML", "CSV"}
+    pack = download_pack(reader, tmp_path)
+    problems = [
+        problem
+        for path in [*files.values(), pack]
+        for problem in export_problems(path.name, path.read_bytes())
+    ]
     assert not problems, problems
+    with zipfile.ZipFile(pack) as deck:
+        slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
+    ds = load_dataset(data, seeds)
+    specs = catalog.chart_specs(ds, FilterState())
+    window = changes_since(ds, FilterState(), data)  # the pack carries "Since <date>" slides
+    since = sum(1 for _ in since_slide.pages(since_slide.slide_lines(window)))
+    expected = 1 + since + len(specs) + briefing_pack.source_slides(ds, specs)
+    assert len(slides) == expected, f"{len(slides)} slides for {len(specs)} charts"
+
+    viewer = browse(server)  # the HTML export opened as a reader would open it
+    viewer.page.goto(files["HTML"].as_uri(), wait_until="load")
+    viewer.page.wait_for_function("() => document.querySelector('.js-plotly-plot .main-svg')")
+    assert viewer.page.evaluate(INJECTED_ELEMENTS_JS) == NOTHING_MADE
+    assert not literal_problems(viewer.text()), literal_problems(viewer.text())
     assert not reader.exceptions(), page.slug  # an injected handler would have fired by now
     reader.assert_healthy()
     viewer.assert_healthy()

@@ -1,62 +1,36 @@
-"""The map page in a real browser: the map fills the chart's width on a 1366 px screen, keeps at
-least 300 px on a phone, and a click on the map picks a place, lists its records and puts it in
-the address (and a copied address brings it back)."""
+"""The map page in a real browser: the map fills the chart's width on a 1366 px screen, and a
+click on the map picks a place, lists its records and puts it in the address (and a copied
+address brings it back). On a phone: tests/browser/test_phone.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from browser_support import Reader
+from browser_support import GEO_SIZE_JS, Reader
 
 from bench.harness import StreamlitServer
 from dashboard.charts import map_labels, province_map
 
 Browse = Callable[..., Reader]
 
-GEO_SIZE_JS = """
-() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => {
-  const frame = gd.querySelector('.geo.geo .layer.bg rect').getBoundingClientRect();
-  const chart = gd.getBoundingClientRect();
-  return {chart: chart.width, left: frame.left, top: frame.top, width: frame.width,
-          height: frame.height, visible: frame.width > 0};
-})
-"""
-
 
 def geo(reader: Reader) -> dict:
+    """The map's frame on the page, and the chart's width."""
     (found,) = reader.page.evaluate(GEO_SIZE_JS)
     return found
 
 
-def test_the_map_fills_the_chart_on_a_desktop_and_keeps_300_px_on_a_phone(
+def test_the_map_fills_the_chart_and_a_click_picks_a_place_that_the_link_keeps(
     server: StreamlitServer, browse: Browse
 ) -> None:
-    reader = browse(server)
-    reader.page.set_viewport_size({"width": 1366, "height": 768})
-    reader.open("map")
-    desktop = geo(reader)
-    assert desktop["width"] >= 0.95 * desktop["chart"]
-    reader.page.set_viewport_size({"width": 390, "height": 844})
-    reader.open("map")
-    phone = geo(reader)
-    assert phone["width"] >= 300
-    legend_shown = reader.page.evaluate(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot g.legend'))"
-        ".some((g) => getComputedStyle(g).display !== 'none')"
-    )
-    assert not legend_shown  # the key gives way to the map; a note says so
-    assert "On a narrow screen the map shows no names or key" in reader.main_text()
-    reader.assert_healthy()
-
-
-def test_a_click_on_the_map_picks_a_place_and_the_link_keeps_it(
-    server: StreamlitServer, browse: Browse
-) -> None:
+    """On a 1366 px screen the map fills the chart's width; a click inside a province picks it
+    (the phone's 300 px: tests/browser/test_phone.py)."""
     reader = browse(server)
     reader.page.set_viewport_size({"width": 1366, "height": 768})
     reader.open("map")
     box = geo(reader)
+    assert box["width"] >= 0.95 * box["chart"]
     canvas = map_labels.Canvas(
         "browser", box["width"], box["height"], (0, 0, 0, 0),
         province_map.VIEW_LON, province_map.VIEW_LAT,

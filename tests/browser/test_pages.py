@@ -1,37 +1,29 @@
 """A small real-browser smoke set: what only a browser shows.
 
-Every page renders and draws offline; one filter change reaches a chart and its copied link
-reopens the same view; one download of each format. Behaviour (every page's filters and links,
-every export's content, bad input) is tested in AppTest and unit tests (tests/test_*.py), which
-run in a fraction of the time. Each page's screenshot is saved under test-artifacts/screenshots/
-for a reviewer to look at.
+Every page renders and draws offline; the sidebar's links move the reader; one filter change
+reaches a chart and its copied link reopens the same view; Back undoes it. One download of each
+format runs on the hostile-text server (test_bad_input.py), where the files are checked too.
+Behaviour (every page's filters and links, every export's content, bad input) is tested in
+AppTest and unit tests (tests/test_*.py), which run in a fraction of the time. Each page's
+screenshot is saved under test-artifacts/screenshots/ for a reviewer to look at.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser_support import (
     PAGES,
     Reader,
-    download_one_per_format,
-    download_pack,
     fingerprints,
     nav_link,
     page_id,
 )
 
 from bench.harness import AppPage, StreamlitServer
-from dashboard.charts import catalog
-from dashboard.export import briefing_pack, since_slide
-from dashboard.ingest.loader import load_dataset
-from dashboard.view.changes import changes_since
-from dashboard.view.filters import FilterState
 
 pytestmark = pytest.mark.browser
 
@@ -82,23 +74,23 @@ def test_page_renders_and_draws_its_charts_offline(
     assert not server.log_problems(log_offset), server.log_text(log_offset)
 
 
-def test_the_navigation_lists_every_page_and_each_opens_from_it(
+def test_the_navigation_lists_every_page_and_a_link_opens_one(
     server: StreamlitServer, browse: Browse
 ) -> None:
-    """The sidebar's links (client-side navigation, as a reader moves) reach every page."""
+    """The sidebar lists every page in order, and its links move the reader without a reload
+    (client-side navigation); every page's own run is the smoke test above."""
     reader = browse(server)
     reader.open(PAGES[0])
     nav = reader.sidebar().get_by_test_id("stPageLink")
     # each link's text is its icon's ligature name, then the title
     links = [text.split("\n")[-1] for text in nav.all_inner_texts()]
     assert links == [page.title for page in PAGES]
-    for page in PAGES[1:]:
-        nav_link(reader.page, page.title).click()
-        reader.page.wait_for_url(re.compile(rf"/{page.url_path}(\?|$)"))
-        reader.settle()
-        assert not reader.exceptions(), page.slug
-        if page.has_charts:
-            assert_charts_drawn(reader, page)
+    strength = next(page for page in PAGES if page.slug == "strength")
+    reader.page.evaluate("() => { window.__sameDocument = true; }")
+    reader.go(strength)
+    assert reader.page.evaluate("() => window.__sameDocument === true"), "the link reloaded"
+    assert not reader.exceptions(), strength.slug
+    assert_charts_drawn(reader, strength)
     reader.assert_healthy()
 
 
@@ -139,29 +131,7 @@ def test_a_filter_changes_the_chart_and_a_copied_url_reopens_it(
     copy.assert_healthy()
 
 
-# ---- downloads ----------------------------------------------------------------------------------
-def test_one_download_of_each_format_delivers_a_real_file(
-    server: StreamlitServer, browse: Browse, tmp_path: Path
-) -> None:
-    """A chart as PNG, SVG and HTML, its rows as CSV, and the briefing pack as a deck, each
-    clicked once in the browser (the files themselves are unit-tested per chart)."""
-    reader = browse(server)
-    reader.open(next(p for p in PAGES if p.slug == "timeline"))
-    files = download_one_per_format(reader, tmp_path)
-    assert set(files) == {"PNG", "SVG", "HTML", "CSV"}
-    pack = download_pack(reader, tmp_path)
-    assert pack.suffix == ".pptx"
-    with zipfile.ZipFile(pack) as deck:
-        slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
-    specs = catalog.chart_specs(load_dataset(), FilterState())
-    ds = load_dataset()
-    window = changes_since(ds, FilterState())  # the sidebar's pack carries "Since <date>" slides
-    since = sum(1 for _ in since_slide.pages(since_slide.slide_lines(window)))
-    expected = 1 + since + len(specs) + briefing_pack.source_slides(ds, specs)
-    assert len(slides) == expected, f"{len(slides)} slides for {len(specs)} charts"
-    reader.assert_healthy()
-
-
+# ---- offline ------------------------------------------------------------------------------------
 def test_the_offline_guard_sees_a_request_to_another_host(
     server: StreamlitServer, browse: Browse
 ) -> None:

@@ -4,13 +4,14 @@ One test, one browser context, every page: each chart keeps at least ``MIN_PLOT_
 width (the plotting area Plotly lays out, without margins and legend: a right-hand legend left
 the designations timeline 60 px and the map a 45 px thumbnail), nothing makes the page wider
 than the screen (wide tables scroll inside their own box), and the charts take the dark
-theme's background and light text (exports keep the light look: tests/test_export.py).
+theme's background and light text (exports keep the light look: tests/test_export.py). The map
+itself keeps 300 px and gives way to its key.
 """
 
 from __future__ import annotations
 
 import pytest
-from browser_support import PAGES, Reader
+from browser_support import GEO_SIZE_JS, PAGES, Reader
 from playwright.sync_api import Browser
 
 from bench.harness import OfflineGuard, StreamlitServer
@@ -51,6 +52,23 @@ def luminance(color: str) -> float:
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
 
 
+def map_problems(reader: Reader) -> list[str]:
+    """On a phone the map keeps 300 px and gives up its key (a note says so)."""
+    problems = []
+    (frame,) = reader.page.evaluate(GEO_SIZE_JS)
+    if frame["width"] < MIN_PLOT_PX:
+        problems.append(f"map: the map itself is {frame['width']:.0f} px wide")
+    legend_shown = reader.page.evaluate(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot g.legend'))"
+        ".some((g) => getComputedStyle(g).display !== 'none')"
+    )
+    if legend_shown:
+        problems.append("map: the key is drawn on a phone")
+    if "On a narrow screen the map shows no names or key" not in reader.main_text():
+        problems.append("map: no note that the narrow map shows no names or key")
+    return problems
+
+
 def test_on_a_phone_in_dark_mode_every_chart_has_room_and_the_page_fits(
     server: StreamlitServer, browser: Browser
 ) -> None:
@@ -77,6 +95,8 @@ def test_on_a_phone_in_dark_mode_every_chart_has_room_and_the_page_fits(
                     problems.append(f"{name}: {chart['plot_px']:.0f} px of plot")
                 if luminance(chart["paper"]) > 0.3 or luminance(chart["font"]) < 0.6:
                     problems.append(f"{name}: {chart['paper']} paper, {chart['font']} text")
+            if app_page.slug == "map":
+                problems += map_problems(reader)
             overflow = page.evaluate(OVERFLOW_JS)
             if overflow > 1:
                 problems.append(f"{app_page.slug}: the page is {overflow} px wider than the phone")
