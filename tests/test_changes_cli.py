@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.__main__ import main
 from dashboard.ingest.loader import load_dataset
 from dashboard.view.changes import changes_since
 from dashboard.view.filters import FilterState
@@ -28,6 +29,14 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run_here(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The command's own main, as ``python -m dashboard`` calls it: (exit code, out, err)."""
+    code = main(["changes", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# One run from the shell shows the command is wired up; the rest run in-process.
 def test_markdown_is_the_list() -> None:
     result = run("--since", "2024-06-30")
     assert result.returncode == 0, result.stderr
@@ -36,12 +45,15 @@ def test_markdown_is_the_list() -> None:
     assert result.stdout.startswith("# Since 30 Jun 2024\n")
 
 
-def test_csv_has_one_row_per_change_and_note(tmp_path: Path) -> None:
+def test_csv_has_one_row_per_change_and_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "changes.csv"
-    result = run(
-        "--since", "2024-06-30", "--until", "2025-04-30", "--format", "csv", "--out", str(out)
+    code, stdout, stderr = run_here(
+        capsys,
+        *("--since", "2024-06-30", "--until", "2025-04-30", "--format", "csv", "--out", str(out)),
     )
-    assert result.returncode == 0, result.stderr
+    assert code == 0, stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     expected = changes_since(
         load_dataset(), FilterState(since=dt.date(2024, 6, 30), until=dt.date(2025, 4, 30))
@@ -50,7 +62,7 @@ def test_csv_has_one_row_per_change_and_note(tmp_path: Path) -> None:
         i.sentence for i in expected.items
     ]
     assert {r["until"] for r in rows} == {"2025-04-30"}
-    assert "wrote" in result.stdout
+    assert "wrote" in stdout
 
 
 @pytest.mark.parametrize(
@@ -62,9 +74,11 @@ def test_csv_has_one_row_per_change_and_note(tmp_path: Path) -> None:
         (("--format", "pdf"), "invalid choice"),
     ],
 )
-def test_invalid_options_are_named_with_status_2(args: tuple[str, ...], message: str) -> None:
-    result = run(*args)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+def test_invalid_options_are_named_with_status_2(
+    args: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, stdout, stderr = run_here(capsys, *args)
+    assert code == 2
+    assert message in stderr
+    assert "Traceback" not in stderr
+    assert stdout == ""
