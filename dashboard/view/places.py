@@ -265,18 +265,15 @@ def records_table(rows: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     names = place_names(places)
     out = pd.DataFrame(
         {
-            **({"province": rows["province"].to_numpy()} if "province" in rows else {}),
-            "record_type": rows["record_type"].to_numpy(),
-            "title": rows["title"].to_numpy(),
-            "named_as": [names.get(pid, pid) for pid in rows["named_place_id"]],
-            "date": rows["date"].to_numpy(),
-            "source_label": rows["source_label"].to_numpy(),
-            "evidence_type": rows["evidence_type"].to_numpy(),
-            "quote_or_summary": [
-                quote or evidence
-                for quote, evidence in zip(rows["quote"], rows["evidence"], strict=True)
-            ],
-            "record_id": rows["record_id"].to_numpy(),
+            **({"province": rows["province"].array} if "province" in rows else {}),
+            "record_type": rows["record_type"].array,
+            "title": rows["title"].array,
+            "named_as": _named_as(rows["named_place_id"], names).array,
+            "date": rows["date"].array,
+            "source_label": rows["source_label"].array,
+            "evidence_type": rows["evidence_type"].array,
+            "quote_or_summary": rows["quote"].where(rows["quote"] != "", rows["evidence"]).array,
+            "record_id": rows["record_id"].array,
         }
     )
     return out.rename(columns=TABLE_COLUMNS)
