@@ -4,7 +4,9 @@ map's choice in the URL, and a year as the filters' dates narrowed."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
+import pandas as pd
 import pytest
 
 from dashboard.charts import province_map
@@ -20,6 +22,14 @@ def ds() -> Dataset:
     return load_dataset()
 
 
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """The synthetic copy with ten times the records (bench/synthetic.py)."""
+    from bench.synthetic import scale_dataset
+
+    return load_dataset(scale_dataset(10, tmp_path_factory.mktemp("x10")))
+
+
 def test_every_count_is_the_length_of_its_list(ds: Dataset) -> None:
     for state in (
         FilterState(),
@@ -33,6 +43,37 @@ def test_every_count_is_the_length_of_its_list(ds: Dataset) -> None:
             assert counts.get(place_id, 0) == len(rows), place_id
             keys = rows["record_type"] + ":" + rows["record_id"].astype(str)
             assert keys.is_unique, place_id  # a record counts once per place
+
+
+def test_every_count_is_the_length_of_its_list_at_10x(scaled: Dataset) -> None:
+    """Many records share each ``place_ids`` cell: counts are summed per cell, and each place's
+    list is fetched by its cells."""
+    for state, year in (
+        (FilterState(), None),
+        (FilterState(), 2023),
+        (FilterState(seed_only=True), None),
+    ):
+        view = places.year_view(scaled, state, year)
+        counts = places.place_counts(view)
+        for place_id in scaled.places["place_id"]:
+            assert counts.get(place_id, 0) == len(places.records_at(view, place_id)), place_id
+
+
+def test_counts_per_list_are_counts_per_record(scaled: Dataset) -> None:
+    """``place_counts`` and ``unlocated_count`` read a table of distinct ``place_ids`` cells:
+    the same numbers as reading every record's own cell, one record at a time."""
+    view = view_of(scaled, FilterState(known_as_of=dt.date(2024, 6, 30)))
+    chains = places.ancestors(scaled)
+    in_province = set(places.province_of(scaled))
+    counts: Counter[str] = Counter()
+    unlocated = 0
+    for cell in pd.concat([view.events["place_ids"], view.estimates["place_ids"]]).fillna(""):
+        counted = places.places_counted(cell, chains)
+        counts.update(counted.keys())
+        named = set(counted.values())
+        unlocated += bool(named & set(places.BROAD_AREAS)) and not named & in_province
+    assert places.place_counts(view) == dict(counts)
+    assert places.unlocated_count(view) == unlocated > 0
 
 
 def test_a_province_counts_the_places_inside_it(ds: Dataset) -> None:
@@ -70,8 +111,8 @@ def test_records_only_at_country_level_are_counted_apart(ds: Dataset) -> None:
     view = view_of(ds, FilterState())
     located = set(places.located_records(view)["record_id"])
     assert places.unlocated_count(view) > 0
-    index = places.place_index(view)
-    broad_only = index[index["named_place_id"].isin(places.BROAD_AREAS)]
+    broad = pd.concat([places.records_at(view, area) for area in places.BROAD_AREAS])
+    broad_only = broad[broad["named_place_id"].isin(places.BROAD_AREAS)]
     assert not set(broad_only["record_id"]) <= located  # some are not in any province
 
 

@@ -937,7 +937,7 @@ def build_province_map(ds: Any, state: FilterState, *, year: int | None = None) 
     view = places.year_view(ds, state, year)
     data = map_data(view)
     records = places.located_records(view)
-    source_ids = tuple(dict.fromkeys(records["source_id"].astype(str)))
+    source_ids = tuple(records["source_id"].astype(str).unique())  # in order of first use
     title = map_title(data.provinces, year)
     subtitle = state.describe(filters.filter_options(ds).labels())
     if year:

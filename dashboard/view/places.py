@@ -1,10 +1,13 @@
 """Records by place: the one answer to "which records name this place?" for a view.
 
-The map's shading, its markers' counts, a click on it and the table under it all ask
-``records_at(view, place_id)``, so a marker can never say "1 record names it" and list none:
-a count is the length of that list. A record names a place when its ``place_ids`` holds the
-place or a place inside it (a district or a border crossing counts for its province, a
-province for its country), once per place however many of its places lie inside.
+The map's shading, its markers' counts, a click on it and the table under it all read one
+table, ``cell_places``, so a marker can never say "1 record names it" and list none: a count
+(``place_counts``) is the number of records that ``records_at`` lists for the place. A record
+names a place when its ``place_ids`` holds the place or a place inside it (a district or a
+border crossing counts for its province, a province for its country), once per place however
+many of its places lie inside. The rule is applied once per distinct ``place_ids`` cell (a few
+dozen, however many records share them), and record rows are built only for the records a
+list shows.
 
 Events and estimates name places; designations do not. Rows come from the view
 (``view.events``, ``view.estimates``), so the filters and the known-as-of rule apply as on every
@@ -90,74 +93,89 @@ def place_names(places: pd.DataFrame) -> dict[str, str]:
 
 
 # ---- records by place ----------------------------------------------------------------------------
-@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
-def place_index(view: View) -> pd.DataFrame:
-    """One row per (record, place it names or lies in): the view's events and estimates.
+def _record_tables(view: View) -> list[tuple[str, pd.DataFrame, tuple[str, str, str, str]]]:
+    """The view's tables whose records name places: (record_type, rows, (id column, date text,
+    date start, date end))."""
+    return [
+        ("event", view.events, ("event_id", "date", "date_start", "date_end")),
+        ("estimate", view.estimates, ("estimate_id", "as_of", "as_of_start", "as_of_end")),
+    ]
 
-    ``place_id`` is the place counted (a named place or one containing it), ``named_place_id``
-    the first place of the record's list that led there. The same object on every ask for one
+
+@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
+def cell_places(view: View) -> pd.DataFrame:
+    """Which places each distinct ``place_ids`` cell of the view's records counts for: one row
+    per (cell, place), with ``named_place_id``, the first place of the cell that led there, and
+    ``records``, how many of the view's records have that cell.
+
+    The rule "a record names this place" applied per distinct cell rather than per record: a
+    dataset of any size has a few dozen distinct cells. A place's count (``place_counts``) sums
+    ``records`` over its rows here, and its list (``records_at``) fetches the records with those
+    cells, so a count is always the length of its list. The same object on every ask for one
     view: do not modify it.
     """
+    cells = pd.concat([frame["place_ids"] for _, frame, _ in _record_tables(view)])
     chains = ancestors(view.dataset)
-    parts = [
-        _records(view.events, "event", "event_id", "date", "date_start", "date_end"),
-        _records(view.estimates, "estimate", "estimate_id", "as_of", "as_of_start", "as_of_end"),
+    rows = [
+        (cell, place_id, named, int(count))
+        for cell, count in cells.value_counts(sort=False).items()
+        for place_id, named in places_counted(str(cell), chains).items()
     ]
-    parts = [part for part in parts if not part.empty]
-    if not parts:
-        return pd.DataFrame(columns=RECORD_COLUMNS)
+    return pd.DataFrame(rows, columns=["place_ids", "place_id", "named_place_id", "records"])
+
+
+def places_counted(cell: str, chains: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """The places a ``place_ids`` cell ("nusay|khorog") counts for, each mapped to the first
+    place of the cell that led there: every named place and the places it lies in (``chains``,
+    from ``ancestors``), each once however many named places lie inside it."""
+    counted: dict[str, str] = {}
+    for named in (part for part in cell.split("|") if part):
+        for place_id in chains.get(named, (named,)):
+            counted.setdefault(place_id, named)
+    return counted
+
+
+def _record_rows(view: View, cells: pd.DataFrame) -> pd.DataFrame:
+    """One row per (record, place) for the records whose ``place_ids`` is a cell of ``cells``
+    (rows of ``cell_places``): ``RECORD_COLUMNS``, events then estimates in the view's order,
+    each record's places in its cell's order. Only these records' rows are built: a place's list
+    needs a few of the view's records, not all of them."""
+    parts = [
+        _records(frame[frame["place_ids"].isin(cells["place_ids"])], kind, *columns)
+        for kind, frame, columns in _record_tables(view)
+    ]
     records = pd.concat(parts, ignore_index=True)
-    # Column-wise: each distinct place list split once, each named place expanded to its chain.
-    named = records["place_ids"].map(_split_cached).explode().dropna()
-    pairs = pd.DataFrame({"row": named.index, "named_place_id": named.to_numpy()})
-    pairs["place_id"] = pairs["named_place_id"].map(lambda pid: chains.get(pid, (pid,)))
-    pairs = pairs.explode("place_id").drop_duplicates(["row", "place_id"])  # once per place
-    out = records.loc[pairs["row"].to_numpy()].reset_index(drop=True)
-    out.insert(0, "place_id", pairs["place_id"].to_numpy())
-    out["named_place_id"] = pairs["named_place_id"].to_numpy()
-    return out[RECORD_COLUMNS]
-
-
-@functools.lru_cache(maxsize=4096)
-def _split_cached(cell: object) -> tuple[str, ...]:
-    return tuple(p for p in str(cell).split("|") if p) if isinstance(cell, str) else ()
+    pairs = cells[["place_ids", "place_id", "named_place_id"]]
+    return records.merge(pairs, on="place_ids", how="inner", sort=False)[RECORD_COLUMNS]
 
 
 def _records(
     frame: pd.DataFrame, kind: str, id_column: str, date: str, start: str, end: str
 ) -> pd.DataFrame:
-    if frame.empty:
-        return pd.DataFrame()
+    """``frame``'s rows (events or estimates) with the columns a list of records shows; each
+    column keeps its type (``.array``) even when no row is chosen."""
     if kind == "event":
         title = frame["title"].astype(str)
     else:
         title = frame["subject_name"].astype(str) + ": " + frame["value_text"].astype(str)
     return pd.DataFrame(
         {
-            "place_ids": frame["place_ids"].to_numpy(),
+            "place_ids": frame["place_ids"].array,
             "record_type": kind,
-            "record_id": frame[id_column].to_numpy(),
-            "title": title.to_numpy(),
-            "date": frame[date].fillna("").to_numpy(),
-            "date_start": frame[start].to_numpy(),
-            "date_end": frame[end].to_numpy(),
-            "source_id": frame["source_id"].to_numpy(),
-            "source_label": frame["source_label"].to_numpy(),
+            "record_id": frame[id_column].array,
+            "title": title.array,
+            "date": frame[date].fillna("").array,
+            "date_start": frame[start].array,
+            "date_end": frame[end].array,
+            "source_id": frame["source_id"].array,
+            "source_label": frame["source_label"].array,
             "evidence_type": frame["source_kind"]
             .eq("seed")
             .map({True: "seed quote", False: "external summary"})
-            .to_numpy(),
-            "quote": frame["quote"].fillna("").to_numpy(),
-            "evidence": frame["evidence"].fillna("").to_numpy(),
+            .array,
+            "quote": frame["quote"].fillna("").array,
+            "evidence": frame["evidence"].fillna("").array,
         }
-    )
-
-
-@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
-def _ordered(view: View) -> pd.DataFrame:
-    """The place index, oldest record first (the order a place's list is shown in)."""
-    return place_index(view).sort_values(
-        ["date_start", "record_type", "record_id"], na_position="last", kind="stable"
     )
 
 
@@ -165,46 +183,73 @@ def records_at(view: View, place_id: str) -> pd.DataFrame:
     """The records that name ``place_id`` or a place inside it, one row each, oldest first.
 
     THE answer for a place: its count on the map (``place_counts``) is the number of these
-    rows, taken from the same table by the same key.
+    rows, both read off the place's rows of ``cell_places``.
     """
-    ordered = _ordered(view)
-    return ordered[ordered["place_id"] == place_id].reset_index(drop=True)
+    cells = cell_places(view)
+    rows = _record_rows(view, cells[cells["place_id"] == place_id])
+    return rows.sort_values(
+        ["date_start", "record_type", "record_id"], na_position="last", kind="stable"
+    ).reset_index(drop=True)
 
 
 @functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
 def place_counts(view: View) -> Mapping[str, int]:
     """How many records name each place or a place inside it: ``len(records_at(view, p))``
-    for every place at once (one row per record and place in ``place_index``)."""
-    return {str(pid): int(n) for pid, n in place_index(view)["place_id"].value_counts().items()}
+    for every place at once, summed over the cells that count for it (``cell_places``) without
+    building a row per record."""
+    cells = cell_places(view)
+    totals = cells.groupby("place_id", sort=False)["records"].sum()
+    return {str(pid): int(n) for pid, n in totals.items()}
 
 
+@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
 def located_records(view: View) -> pd.DataFrame:
     """One row per (record, province): the records the map shades, with the province's name
-    and the place the record named there (``named_place_id``)."""
-    index = place_index(view)
+    and the place the record named there (``named_place_id``).
+
+    The same object on every ask for one view (the map's CSV rows and its year control both
+    read it): do not modify it.
+    """
+    cells = cell_places(view)
     places = view.dataset.places
-    provinces = set(places.loc[places["kind"] == "province", "place_id"])
-    rows = index[index["place_id"].isin(provinces)].reset_index(drop=True)
+    provinces = places.loc[places["kind"] == "province", "place_id"]
+    rows = _record_rows(view, cells[cells["place_id"].isin(provinces)])
     names = place_names(places)
     return rows.rename(columns={"place_id": "province_id"}).assign(
         province=rows["place_id"].map(names).to_numpy(),
-        named_as=rows["named_place_id"].map(lambda pid: names.get(pid, pid)).to_numpy(),
+        named_as=_named_as(rows["named_place_id"], names).to_numpy(),
     )
+
+
+def _named_as(place_ids: pd.Series, names: Mapping[str, str]) -> pd.Series:
+    """Each place's name, or its id for a place the gazetteer does not list (a lookup per
+    distinct id, not per row)."""
+    return place_ids.map({pid: names.get(pid, pid) for pid in place_ids.unique()})
 
 
 @functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
 def unlocated_count(view: View) -> int:
     """Records that name a wide area of Afghanistan (the country, "northern Afghanistan", the
-    Tajik border) and no place inside a province: counted in words, not shaded."""
-    index = place_index(view)
-    if index.empty:
-        return 0
-    inside = province_of(view.dataset)
-    key = index["record_type"] + ":" + index["record_id"].astype(str)
-    in_province = index["named_place_id"].isin(list(inside))
-    broad = index["named_place_id"].isin(BROAD_AREAS)
-    located = set(key[in_province])
-    return int(key[broad & ~key.isin(located)].nunique())
+    Tajik border) and no place inside a province: counted in words, not shaded.
+
+    Decided per distinct cell (``cell_places``), then the cells' records summed: record ids
+    are unique within their table (the validator sees to it), so none is counted twice.
+    """
+    cells = cell_places(view)
+    inside = list(province_of(view.dataset))
+    per_cell = (
+        cells.assign(
+            in_province=cells["named_place_id"].isin(inside),
+            broad=cells["named_place_id"].isin(BROAD_AREAS),
+        )
+        .groupby("place_ids")
+        .agg(
+            records=("records", "first"),
+            in_province=("in_province", "any"),
+            broad=("broad", "any"),
+        )
+    )
+    return int(per_cell.loc[per_cell["broad"] & ~per_cell["in_province"], "records"].sum())
 
 
 def province_counts(view: View, provinces: pd.DataFrame) -> pd.DataFrame:
@@ -220,18 +265,15 @@ def records_table(rows: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     names = place_names(places)
     out = pd.DataFrame(
         {
-            **({"province": rows["province"].to_numpy()} if "province" in rows else {}),
-            "record_type": rows["record_type"].to_numpy(),
-            "title": rows["title"].to_numpy(),
-            "named_as": [names.get(pid, pid) for pid in rows["named_place_id"]],
-            "date": rows["date"].to_numpy(),
-            "source_label": rows["source_label"].to_numpy(),
-            "evidence_type": rows["evidence_type"].to_numpy(),
-            "quote_or_summary": [
-                quote or evidence
-                for quote, evidence in zip(rows["quote"], rows["evidence"], strict=True)
-            ],
-            "record_id": rows["record_id"].to_numpy(),
+            **({"province": rows["province"].array} if "province" in rows else {}),
+            "record_type": rows["record_type"].array,
+            "title": rows["title"].array,
+            "named_as": _named_as(rows["named_place_id"], names).array,
+            "date": rows["date"].array,
+            "source_label": rows["source_label"].array,
+            "evidence_type": rows["evidence_type"].array,
+            "quote_or_summary": rows["quote"].where(rows["quote"] != "", rows["evidence"]).array,
+            "record_id": rows["record_id"].array,
         }
     )
     return out.rename(columns=TABLE_COLUMNS)
