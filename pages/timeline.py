@@ -64,7 +64,7 @@ if not picked_events.empty:
 with st.expander(f"Records behind this chart ({len(events.rows)})"):
     ui.table(data.for_display(events.rows))
 
-undated_events = data.undated_events(view.events)
+undated_events = data.undated_events(view)
 if not undated_events.empty:
     st.markdown("**Undated events** (reported without a date, so not drawn)")
     ui.table(undated_events)

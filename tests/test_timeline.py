@@ -32,7 +32,7 @@ from dashboard.view.steps import (
     undated_designations,
     undated_events,
 )
-from dashboard.view.view import designations_in_view
+from dashboard.view.view import designations_in_view, view_of
 
 
 @cache
@@ -540,7 +540,7 @@ def test_events_chart_groups_reports_and_lists_undated_events_apart() -> None:
     assert recognition[0]["text"].endswith("×3")
     dated = ds.events["date_start"].notna()
     assert sum(len(p["records"]) for p in points) == int(dated.sum())
-    table = undated_events(ds.events)
+    table = undated_events(view_of(ds, FilterState()))
     assert len(table) == int((~dated).sum()) and "Quote or summary" in table.columns
     lanes = lane_names(spec.figure)
     assert lanes[0] == "Takeover"

@@ -6,12 +6,14 @@ coverage) and the rows behind it (with source ids and quotes) for the CSV downlo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts import theme
 from dashboard.ingest.loader import Dataset
 
 
@@ -23,6 +25,18 @@ class ChartSpec:
     figure: go.Figure
     rows: pd.DataFrame  # the records drawn, with source_id and quote/evidence columns
     source_ids: tuple[str, ...]
+
+    # A spec is built once per filter state and shared by every reader's rerun (ui.built): what
+    # the page derives from its figure is worked out once with it, not on every page view.
+    @functools.cached_property
+    def screen_figure(self) -> go.Figure:
+        """The page's version of the figure (``theme.screen_figure``); the export's stays."""
+        return theme.screen_figure(self.figure)
+
+    @functools.cached_property
+    def source_text(self) -> str:
+        """The source line as plain text, for the page to set under the chart."""
+        return theme.source_line_text(self.figure)
 
 
 def source_line(ds: Dataset, source_ids: Iterable[str], *, limit: int = 6) -> str:

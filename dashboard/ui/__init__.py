@@ -9,7 +9,6 @@ Sections are owned by different parts of the work; add functions inside the sect
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import functools
 import re
@@ -522,22 +521,6 @@ _MODEBAR_REMOVE = [
     "hoverCompareCartesian",
     "hoverClosestGeo",
 ]
-_SCREEN_FIGURES: collections.OrderedDict[int, tuple[Any, Any]] = collections.OrderedDict()
-_SCREEN_FIGURES_KEPT = 64
-
-
-def screen_figure(spec: ChartSpec) -> Any:
-    """The page's version of ``spec.figure`` (``theme.screen_figure``), made once per figure:
-    chart specs are cached per filter state (``built``), so a rerun finds its figure here."""
-    key = id(spec.figure)
-    held = _SCREEN_FIGURES.get(key)
-    if held is None or held[0] is not spec.figure:
-        held = (spec.figure, theme.screen_figure(spec.figure))
-        _SCREEN_FIGURES[key] = held
-        while len(_SCREEN_FIGURES) > _SCREEN_FIGURES_KEPT:
-            _SCREEN_FIGURES.popitem(last=False)
-    _SCREEN_FIGURES.move_to_end(key)
-    return held[1]
 
 
 def show_chart(
@@ -559,7 +542,7 @@ def show_chart(
         # the map's base file from this server (static/), never from Plotly's CDN
         "topojsonURL": "/app/static/topojson/",
     }
-    figure = screen_figure(spec)
+    figure = spec.screen_figure
     st.markdown(f"**{plain(spec.title)}**")
     if selectable:
         event = st.plotly_chart(
@@ -575,7 +558,7 @@ def show_chart(
         event = None
         st.plotly_chart(figure, width="stretch", theme="streamlit", config=config, key=key)
     st.caption(plain(spec.caption))
-    source = theme.source_line_text(spec.figure)
+    source = spec.source_text
     if source:
         st.caption(plain(source))
     chart_downloads(spec, key)

@@ -15,6 +15,7 @@ rather than one chosen.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,7 @@ from dashboard.ingest.frames import record_list
 from dashboard.ingest.loader import Dataset
 from dashboard.view import claims, filters
 from dashboard.view.evidence import FACT_TABLES, format_date
-from dashboard.view.view import view_of
+from dashboard.view.view import VIEW_CACHE_SIZE, View, view_of
 
 # Northern Afghan provinces on the border with Tajikistan, Uzbekistan or Turkmenistan
 # (the Panj/Amu Darya line and the Turkmen land border), west to east.
@@ -469,19 +470,26 @@ def coverage_finding(
 
 
 # ---- all five ------------------------------------------------------------------------------------
-def headline_findings(ds: Any, state: filters.FilterState) -> list[Finding]:
+def headline_findings(ds: Any, state: filters.FilterState) -> tuple[Finding, ...]:
     """The overview's cards, in reading order, from the view the detail pages show."""
-    view = view_of(ds, state)
+    return findings_of(view_of(ds, state))
+
+
+@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
+def findings_of(view: View) -> tuple[Finding, ...]:
+    """The cards for one view, worked out once: every reader with the same filters (and each
+    rerun of the Overview) shares them."""
+    ds, state = view.dataset, view.state
     tables = view.tables
     labels = _source_labels(ds.sources)
     strength = claims.claims_in_view(view)
-    return [
+    return (
         delisting_finding(tables["designations"], labels),
         spread_finding(strength, claims.comparisons_in_view(view), labels),
         restatement_finding(claims.restated_in_view(view), labels),
         provinces_finding(tables, ds.places, labels),
         coverage_finding(tables, ds, state.known_as_of),
-    ]
+    )
 
 
 def _source_labels(sources: pd.DataFrame) -> dict[str, str]:

@@ -67,6 +67,21 @@ class DesignationSteps:
     def latest(self) -> list[Status]:
         return _latest_steps(self)
 
+    # The tables below are the same for every reader with the same filters (the view is shared):
+    # each is made once with it, not on every page view.
+    @functools.cached_property
+    def records(self) -> pd.DataFrame:
+        return _designation_records(self)
+
+    @functools.cached_property
+    def status_table(self) -> pd.DataFrame:
+        return _status_by_jurisdiction(self)
+
+    @functools.cached_property
+    def undated_table(self) -> pd.DataFrame:
+        _, undated = self.marks
+        return for_display(designation_records(undated)) if not undated.empty else pd.DataFrame()
+
 
 Designations = pd.DataFrame | DesignationSteps
 
@@ -266,6 +281,10 @@ def status_by_jurisdiction(designations: Designations) -> pd.DataFrame:
 
     Every state of ``STATUS_STATES`` has a row: one with no designation in view reads
     ``NO_LISTING`` (absence from our sources is not proof that no list exists)."""
+    return steps_of(designations).status_table
+
+
+def _status_by_jurisdiction(designations: DesignationSteps) -> pd.DataFrame:
     rows = []
     seen: set[str] = set()
     for status in latest_steps(designations):
@@ -333,7 +352,10 @@ def _drawn_as(marks: Sequence[Mark], frame: pd.DataFrame) -> pd.Series:
 
 def designation_records(designations: Designations) -> pd.DataFrame:
     """Every row behind the chart: step, date as stated, source, quote or summary, and mark."""
-    steps = steps_of(designations)
+    return steps_of(designations).records
+
+
+def _designation_records(steps: DesignationSteps) -> pd.DataFrame:
     marks, _ = steps.marks
     designations = steps.rows
     drawn = _drawn_as(marks, designations)
@@ -407,8 +429,7 @@ def for_display(records: pd.DataFrame) -> pd.DataFrame:
 
 def undated_designations(designations: Designations) -> pd.DataFrame:
     """Undated reports not drawn because their step has several (or no) dated marks."""
-    _, undated = designation_marks(designations)
-    return for_display(designation_records(undated)) if not undated.empty else pd.DataFrame()
+    return steps_of(designations).undated_table
 
 
 def event_records(events: pd.DataFrame) -> pd.DataFrame:
@@ -437,8 +458,11 @@ def event_records(events: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def undated_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Events with no date: reported, but not drawn at an invented point."""
+@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
+def undated_events(view: View) -> pd.DataFrame:
+    """The view's events with no date: reported, but not drawn at an invented point (made once
+    per view: every reader with the same filters shares it)."""
+    events = view.events
     undated = events[events["date_start"].isna()]
     return for_display(event_records(undated)) if not undated.empty else pd.DataFrame()
 
@@ -548,4 +572,6 @@ def selected_records(records: pd.DataFrame, points: Sequence[Mapping[str, Any]])
         for value in ids if isinstance(ids, (list, tuple)) else [ids]:
             wanted.extend(str(value).split())
     id_column = records.columns[0]
+    if not wanted:
+        return records.iloc[:0]
     return records[records[id_column].astype(str).isin(wanted)]
