@@ -8,8 +8,8 @@ export BROWSER_PATH="${BROWSER_PATH:-/usr/bin/chromium}"
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .
 uv run --frozen python -m dashboard validate
-# Unit and AppTest tests with the protocol-level load tests (tests/load: simulated readers on one
-# server, bad connections, two replicas behind nginx), then the browser tests (each worker with
-# its own servers and Chromium), both on two workers.
-uv run --frozen pytest -n 2 --ignore=tests/browser "$@"
-exec uv run --frozen pytest -n 2 tests/browser "$@"
+# Unit and AppTest tests, the protocol-level load tests (tests/load: simulated readers on one
+# server, bad connections, two replicas behind nginx) and the browser tests (each worker with its
+# own servers and Chromium), in one run on two workers: the browser tests are collected first and
+# the shorter tests fill in around them.
+exec uv run --frozen pytest -n 2 "$@"

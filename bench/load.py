@@ -34,16 +34,18 @@ import resource
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.harness import ARTIFACTS, REPO_ROOT, StreamlitServer, app_pages
 from bench.protocol import PageRun, ProtocolError, StreamlitSession
+
+T = TypeVar("T")
 
 BASELINE_SCRIPT = "bench/baseline_page.py"
 RESULTS = REPO_ROOT / "bench" / "results"
@@ -291,9 +293,17 @@ async def drive(base_url: str, config: LoadConfig) -> LoadResult:
     return result
 
 
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: the caller's thread may have an event loop running
+    already (Playwright's synchronous API keeps one in a test worker that has run browser
+    tests), and ``asyncio.run`` refuses to start inside one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run_load(base_url: str, config: LoadConfig) -> LoadResult:
     """``drive`` from synchronous code (the CLI, the tests)."""
-    return asyncio.run(drive(base_url, config))
+    return run_coroutine(drive(base_url, config))
 
 
 async def _baseline_runs(base_url: str, repeats: int) -> list[float]:
@@ -314,7 +324,7 @@ async def _baseline_runs(base_url: str, repeats: int) -> list[float]:
 
 def baseline_times(base_url: str, repeats: int = 9) -> list[float]:
     """One reader rerunning the baseline page: seconds per run (the first, a warm-up, dropped)."""
-    return asyncio.run(_baseline_runs(base_url, repeats))
+    return run_coroutine(_baseline_runs(base_url, repeats))
 
 
 # ---- the report ---------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def test_the_map_fills_the_chart_and_a_click_picks_a_place_that_the_link_keeps(
     reader.settle()
     text = reader.main_text()
     assert "Baghlan (province): no record under the current filters names it" in text
-    copy = browse(server, fresh=True)
+    copy = browse(server)  # a new tab: a new session, which only the link can tell the place
     copy.page.goto(reader.page.url, wait_until="domcontentloaded")
     copy.wait_rendered()
     assert parse_qs(urlsplit(copy.page.url).query) == {"place": ["baghlan"]}

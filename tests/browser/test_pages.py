@@ -1,11 +1,12 @@
 """A small real-browser smoke set: what only a browser shows.
 
-Every page renders and draws offline; the sidebar's links move the reader; one filter change
-reaches a chart and its copied link reopens the same view; Back undoes it. One download of each
-format runs on the hostile-text server (test_bad_input.py), where the files are checked too.
-Behaviour (every page's filters and links, every export's content, bad input) is tested in
-AppTest and unit tests (tests/test_*.py), which run in a fraction of the time. Each page's
-screenshot is saved under test-artifacts/screenshots/ for a reviewer to look at.
+Every page renders and draws offline, on a laptop screen and then as a phone in dark mode; one
+filter change reaches a chart and its copied link reopens the same view; the sidebar's links
+move the reader with the filters, and Back undoes a filter change. One download of each format
+runs on the hostile-text server (test_bad_input.py), where the files are checked too. Behaviour
+(every page's filters and links, every export's content, bad input) is tested in AppTest and
+unit tests (tests/test_*.py), which run in a fraction of the time. Each page's screenshots
+(laptop and phone) are saved under test-artifacts/screenshots/ for a reviewer to look at.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from browser_support import (
     nav_link,
     page_id,
 )
+from phone import as_phone_in_dark_mode, phone_problems
 
 from bench.harness import AppPage, StreamlitServer
 
@@ -60,7 +62,9 @@ def test_page_renders_and_draws_its_charts_offline(
     server: StreamlitServer, browse: Browse, page: AppPage
 ) -> None:
     """No exception box, a title, every chart drawn; no request leaves the machine (the
-    ``browse`` fixture fails the test on any); a clean server log."""
+    ``browse`` fixture fails the test on any); a clean server log. Then the same tab as a phone
+    in dark mode: every chart has room and the dark look, nothing is wider than the screen
+    (tests/browser/phone.py)."""
     log_offset = server.log_size()
     reader = browse(server)
     reader.open(page)
@@ -70,28 +74,14 @@ def test_page_renders_and_draws_its_charts_offline(
     assert reader.page.locator("h1").count() >= 1, f"{page.slug} has no title"
     if page.has_charts:
         assert_charts_drawn(reader, page)
+
+    as_phone_in_dark_mode(reader)
+    reader.screenshot(f"phone-dark-{page.slug}")
+    assert not reader.exceptions(), f"{page.slug} on a phone shows an exception"
+    problems = phone_problems(reader, page)
+    assert not problems, "\n".join(problems)
     reader.assert_healthy()
     assert not server.log_problems(log_offset), server.log_text(log_offset)
-
-
-def test_the_navigation_lists_every_page_and_a_link_opens_one(
-    server: StreamlitServer, browse: Browse
-) -> None:
-    """The sidebar lists every page in order, and its links move the reader without a reload
-    (client-side navigation); every page's own run is the smoke test above."""
-    reader = browse(server)
-    reader.open(PAGES[0])
-    nav = reader.sidebar().get_by_test_id("stPageLink")
-    # each link's text is its icon's ligature name, then the title
-    links = [text.split("\n")[-1] for text in nav.all_inner_texts()]
-    assert links == [page.title for page in PAGES]
-    strength = next(page for page in PAGES if page.slug == "strength")
-    reader.page.evaluate("() => { window.__sameDocument = true; }")
-    reader.go(strength)
-    assert reader.page.evaluate("() => window.__sameDocument === true"), "the link reloaded"
-    assert not reader.exceptions(), strength.slug
-    assert_charts_drawn(reader, strength)
-    reader.assert_healthy()
 
 
 # ---- filters reach the charts, and links carry them --------------------------------------------
@@ -147,18 +137,26 @@ def test_the_offline_guard_sees_a_request_to_another_host(
     reader.guard.blocked.clear()  # expected here; any other test that records one fails
 
 
-def test_back_undoes_a_filter_change_and_page_links_keep_the_filters(
+def test_the_sidebar_moves_with_the_filters_and_back_undoes_a_filter_change(
     server: StreamlitServer, browse: Browse
 ) -> None:
-    """Only a browser has a Back button: Streamlit reruns the page with the older address, and
-    the page must show that address's filters (not write the newer ones back)."""
+    """The sidebar lists every page in order and its links move the reader without a reload,
+    carrying the filters. Only a browser has a Back button: Streamlit reruns the page with the
+    older address, and the page must show that address's filters (not write the newer ones
+    back). Every page's own run is the smoke test above."""
     reader = browse(server)
     reader.open(PAGES[0])
+    nav = reader.sidebar().get_by_test_id("stPageLink")
+    # each link's text is its icon's ligature name, then the title
+    assert [text.split("\n")[-1] for text in nav.all_inner_texts()] == [p.title for p in PAGES]
     reader.choose_radio("Seed documents only")
     reader.wait_for_query(r"evidence=seed")
+    reader.page.evaluate("() => { window.__sameDocument = true; }")
     nav_link(reader.page, PAGES[1].title).click()
     reader.wait_for_query(rf"/{PAGES[1].url_path}\?evidence=seed")  # one entry, with the filters
     reader.settle()
+    assert reader.page.evaluate("() => window.__sameDocument === true"), "the link reloaded"
+    assert not reader.exceptions(), PAGES[1].slug
     reader.page.go_back()
     reader.wait_for_query(r"/\?evidence=seed$")
     reader.settle()

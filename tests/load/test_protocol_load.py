@@ -37,6 +37,7 @@ from bench.load import (
     LoadResult,
     drive,
     percentile,
+    run_coroutine,
 )
 from bench.protocol import STREAM_PATH, SUBPROTOCOL, StreamlitSession
 from dashboard.ui.downloads import hold_made_downloads, release_made_downloads
@@ -163,7 +164,7 @@ def test_twenty_readers_see_no_error_while_other_connections_break(
     app_server: StreamlitServer,
 ) -> None:
     offset = app_server.log_size()
-    result, damage = asyncio.run(under_attack(app_server.base_url))
+    result, damage = run_coroutine(under_attack(app_server.base_url))
 
     views = result.page_views
     print(
@@ -190,7 +191,7 @@ def test_twenty_readers_see_no_error_while_other_connections_break(
     # Afterwards: alive, healthy, and a new reader gets through every page.
     assert app_server.process is not None and app_server.process.poll() is None
     app_server.wait_healthy(timeout=30)
-    after = asyncio.run(drive(app_server.base_url, LoadConfig(sessions=1)))
+    after = run_coroutine(drive(app_server.base_url, LoadConfig(sessions=1)))
     assert not after.errors, after.errors
     visited = {step.page for step in after.steps if step.kind == "visit"}
     assert visited == {page.slug for page in app_pages()}
