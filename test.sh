@@ -10,6 +10,6 @@ uv run --frozen ruff format --check .
 uv run --frozen python -m dashboard validate
 # Unit and AppTest tests, the protocol-level load tests (tests/load: simulated readers on one
 # server, bad connections, two replicas behind nginx) and the browser tests (each worker with its
-# own servers and Chromium), in one run on two workers: the browser tests are collected first and
-# the shorter tests fill in around them.
-exec uv run --frozen pytest -n 2 "$@"
+# own servers and Chromium), in one run on two workers that take work from each other when idle
+# (worksteal: with the default split a worker sat idle while the other ran the long browser tests).
+exec uv run --frozen pytest -n 2 --dist worksteal "$@"
