@@ -1,6 +1,6 @@
 """The map page in a real browser: the map fills the chart's width on a 1366 px screen, and a
 click on the map picks a place, lists its records and puts it in the address (and a copied
-address brings it back). On a phone: tests/browser/test_phone.py."""
+address brings it back). On a phone: tests/browser/phone.py."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_the_map_fills_the_chart_and_a_click_picks_a_place_that_the_link_keeps(
     server: StreamlitServer, browse: Browse
 ) -> None:
     """On a 1366 px screen the map fills the chart's width; a click inside a province picks it
-    (the phone's 300 px: tests/browser/test_phone.py)."""
+    (the phone's 300 px: tests/browser/phone.py)."""
     reader = browse(server)
     reader.page.set_viewport_size({"width": 1366, "height": 768})
     reader.open("map")
