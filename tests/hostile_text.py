@@ -8,7 +8,6 @@ of the page and one download of each format (tests/browser/test_bad_input.py).
 
 from __future__ import annotations
 
-import csv
 import io
 import shutil
 import zipfile
@@ -17,6 +16,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from dashboard import REPO_ROOT
+from tests.test_page_bad_data import _rows as read_rows
+from tests.test_page_bad_data import _write as write_rows
 
 SCRIPT = "<script>alert(1)</script>"
 BOLD = "<b>qzbold</b>"
@@ -34,15 +35,12 @@ def hostile_dataset(root: Path) -> tuple[Path, Path]:
     seed = seeds / "000_35de1b5f2ce09a87.txt"
     seed.write_text(seed.read_text(encoding="utf-8") + f"\n{INJECTED}\n", encoding="utf-8")
     for table in ("events", "designations", "estimates"):
-        path = data / f"{table}.csv"
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
+        rows = read_rows(data / f"{table}.csv")
         header = rows[0]
         source, quote = header.index("source_id"), header.index("quote")
         row = next(r for r in rows[1:] if r[source] == SEED_SOURCE)
         row[quote] = INJECTED
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(rows)
+        write_rows(data / f"{table}.csv", rows)
     return data, seeds
 
 

@@ -12,7 +12,6 @@ import json
 import re
 import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,36 +212,6 @@ def file_problem(name: str, body: bytes) -> str | None:
         except ValueError:
             return "not JSON"
     return None
-
-
-def download_all(
-    reader: Reader, out: Path, *, skip: Callable[[str], bool] = lambda label: False
-) -> list[Path]:
-    """Click every download button in the page's main area (the sidebar's briefing pack has its
-    own tests: building the deck on every page would only repeat them) except those whose label
-    ``skip`` names; return the files, checked against their names.
-
-    The buttons are ``on_click="ignore"``: a click starts no rerun, so there is nothing to wait
-    for between downloads. A rerun would be a defect, and the final check catches it.
-    """
-    buttons = reader.page.get_by_test_id("stMain").get_by_test_id("stDownloadButton")
-    files: list[Path] = []
-    for index in range(buttons.count()):
-        button = buttons.nth(index)
-        label = button.inner_text()
-        if skip(label):
-            continue
-        with reader.page.expect_download(timeout=60_000) as info:
-            button.locator("button").click()
-        download = info.value
-        assert download.failure() is None, download.failure()
-        path = out / download.suggested_filename
-        download.save_as(path)
-        problem = file_problem(path.name, path.read_bytes())
-        assert problem is None, f"{path.name} from {label!r}: {problem}"
-        files.append(path)
-    assert reader.page.locator(APP_IDLE).count() == 1, "a download started a rerun"
-    return files
 
 
 def download_one_per_format(reader: Reader, out: Path) -> dict[str, Path]:
