@@ -37,10 +37,31 @@ def _cached_dataset(data_dir: str | None, seeds_dir: str | None = None) -> Datas
     )
 
 
+def run_through_app() -> None:
+    """Make a page that Streamlit ran on its own run again through app.py.
+
+    Streamlit (1.67) takes an app with a ``pages/`` folder for an old-style multipage app from
+    start-up until a script calls ``st.navigation``. Until then a request for ``/strength``
+    runs ``pages/strength.py`` alone: no page configuration, Streamlit's list of the folder's
+    files as navigation (with "app"), none of app.py's page links. After a restart every deep
+    link was served that way until a reader opened the Overview, which runs app.py. A page run
+    like that turns the flag off and reruns; the rerun goes through app.py, whose navigation
+    finds the same page (a page's script hash is its file's in both)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def dataset() -> Dataset:
-    """The validated dataset, loaded once per process; a readable report if it does not validate."""
+    """The validated dataset, loaded once per process; a readable report if it does not validate.
+
+    Every page asks for it first, so it also makes sure the page runs through app.py
+    (``run_through_app``)."""
     import os
 
+    run_through_app()
     data_dir = os.environ.get("DASHBOARD_DATA_DIR") or None
     seeds_dir = os.environ.get("DASHBOARD_SEEDS_DIR") or None  # default: the repo's seeds/
     try:
