@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import theme
+from dashboard.charts.key import KeyGroup, chart_key
 from dashboard.ingest.loader import Dataset
 
 
@@ -32,6 +33,12 @@ class ChartSpec:
     def screen_figure(self) -> go.Figure:
         """The page's version of the figure (``theme.screen_figure``); the export's stays."""
         return theme.screen_figure(self.figure)
+
+    @functools.cached_property
+    def key(self) -> tuple[KeyGroup, ...]:
+        """The figure's legend as data; a page sets it as text above the chart."""
+        figure = self.figure.to_dict()
+        return chart_key(figure["data"], figure.get("layout", {}))
 
     @functools.cached_property
     def source_text(self) -> str:

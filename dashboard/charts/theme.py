@@ -149,7 +149,6 @@ def affiliation_color(affiliation_type: str | None) -> str:
 # The annotation holding a chart's source line: a page shows the line as text under the chart
 # (where it wraps), an exported file keeps it in the figure.
 SOURCE_LINE_NAME = "source line"
-LEGEND_ROW_PX = 22  # one row of a horizontal legend, for the height a chart reserves for it
 
 # Colours live in the figure's template, not in its layout: a page draws charts with Streamlit's
 # theme, which rewrites the template's colours for the reader's light or dark mode, while an
@@ -331,16 +330,15 @@ def known_as_of_shapes(day: dt.date | None, axes: Sequence[str] = ("x",)) -> lis
 
 # ---- the page's version of a figure -------------------------------------------------------------
 SCREEN_MARGIN = {"l": 8, "r": 8, "t": 36, "b": 8}  # t: room for Plotly's toolbar over the plot
+TITLE_LINE_PX = 18  # a line of a panel title above a grid's top row
 
 
-def screen_layout(layout: dict[str, Any], *, legend_rows: int = 0) -> dict[str, Any]:
-    """A chart's layout as a page shows it, from 1366 px down to a 390 px phone.
+def screen_layout(layout: dict[str, Any]) -> dict[str, Any]:
+    """A chart's layout as a page (or a slide, which sets its own title) shows it, from 1366 px
+    down to a 390 px phone.
 
     - Title, subtitle and source line leave the figure: the page sets them as text, which wraps
       (Plotly does not wrap titles, so a phone showed a third of one and clipped the rest).
-    - A legend outside the plot on the right moves under the plot, horizontal, and the figure
-      grows by ``legend_rows`` rows for it: on a phone a right-hand legend took most of the
-      width (the designations timeline kept 60 px of plot).
     - Side margins shrink to what the axes need (Plotly's automargin widens them for an axis
       title), and y tick labels go inside the plot, so a phone keeps at least 300 px of its
       358 px column for the plot.
@@ -350,8 +348,24 @@ def screen_layout(layout: dict[str, Any], *, legend_rows: int = 0) -> dict[str, 
     layout["annotations"] = [
         note for note in layout.get("annotations", []) if note.get("name") != SOURCE_LINE_NAME
     ]
+    before = layout.get("margin") or {}
     margin = {**SCREEN_MARGIN}
+    # a grid's top panel titles sit above the plot, in the top margin: under the toolbar's
+    # row, not beneath its buttons
+    top_titles = [
+        note
+        for note in layout["annotations"]
+        if note.get("yref") == "paper" and note.get("yanchor") == "bottom" and note.get("y", 0) >= 1
+    ]
+    if top_titles:
+        lines = max(str(note.get("text", "")).count("<br>") + 1 for note in top_titles)
+        margin["t"] += TITLE_LINE_PX * lines
     layout["margin"] = margin
+    # the plot keeps the export's size: the height the title, legend and source line took goes
+    # (it was a blank band above a map or a grid)
+    freed = sum(int(before.get(side, 0)) - margin[side] for side in ("t", "b"))
+    if layout.get("height") and freed > 0:
+        layout["height"] = int(layout["height"]) - freed
     for key, axis in layout.items():
         if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
             axis.setdefault("automargin", True)
@@ -362,52 +376,26 @@ def screen_layout(layout: dict[str, Any], *, legend_rows: int = 0) -> dict[str, 
             title = axis.get("title")
             if isinstance(title, dict) and title.get("text"):
                 title.setdefault("standoff", 4)
-    legend = layout.get("legend") or {}
-    outside_right = legend.get("x") is None or float(legend.get("x", 1.02)) >= 1
-    if legend_rows and layout.get("showlegend", True) is not False and outside_right:
-        layout["legend"] = {
-            **legend,
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 0,
-            "yanchor": "bottom",
-            "yref": "container",
-        }
-        if layout.get("height"):
-            layout["height"] = int(layout["height"]) + legend_rows * LEGEND_ROW_PX
     return layout
 
 
-def legend_rows(data: Sequence[Any], per_row: int = 2) -> int:
-    """Rows a horizontal legend of these traces takes on a phone (about two entries a row),
-    a group title counting as one: the height a chart adds for its legend under the plot."""
-    entries = 0
-    groups: set[str] = set()
-    for trace in data:
-        shown = trace.get("showlegend")
-        if shown is False or (shown is None and trace.get("type") not in _LEGEND_BY_DEFAULT):
-            continue
-        entries += 1
-        title = (trace.get("legendgrouptitle") or {}).get("text")
-        if title:
-            groups.add(str(trace.get("legendgroup") or title))
-    return len(groups) + -(-entries // per_row)
-
-
-# Trace types Plotly lists in the legend without being asked (when there is more than one trace)
-_LEGEND_BY_DEFAULT = frozenset({"scatter", "bar", "scattergeo", "box", "histogram"})
-
-
 def screen_figure(fig: go.Figure) -> go.Figure:
-    """A copy of ``fig`` laid out for a page (``screen_layout``); ``fig`` is left as it is, for
-    the exports."""
+    """A copy of ``fig`` laid out for a page (``screen_layout``), without Plotly's legend: the
+    page sets the chart's key as text (``charts/key.py``). Swatch-only traces are hidden rather
+    than dropped, so a clicked mark keeps its trace number (the URL stores it). ``fig`` is left
+    as it is, for the exports."""
     import plotly.graph_objects as go
 
+    from dashboard.charts.key import draws_nothing
+
     figure = fig.to_dict()
-    rows = legend_rows(figure["data"])
-    layout = screen_layout(figure.get("layout", {}), legend_rows=rows)
-    return go.Figure(data=figure["data"], layout=layout, _validate=False)
+    layout = screen_layout(figure.get("layout", {}))
+    layout["showlegend"] = False
+    data = [
+        {**trace, "visible": False} if trace.get("showlegend") and draws_nothing(trace) else trace
+        for trace in figure["data"]
+    ]
+    return go.Figure(data=data, layout=layout, _validate=False)
 
 
 # Charts are built once and shared by every reader's session (Streamlit's cache), which run in

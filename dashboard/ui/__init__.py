@@ -21,8 +21,10 @@ from typing import Any
 import streamlit as st
 
 from dashboard.charts import theme
+from dashboard.charts.key import KeyGroup
 from dashboard.charts.spec import ChartSpec
 from dashboard.ingest.loader import DataInvalid, Dataset, load_dataset
+from dashboard.ui import templates
 from dashboard.view import filters as fl
 from dashboard.view.filters import FilterState
 
@@ -135,10 +137,16 @@ _POINT = re.compile(r"^(\d{1,4})\.(\d{1,7})$")
 
 # Page-wide style, for what Streamlit's own elements do not cover: the Sources page's HTML (a
 # long URL or word in a metadata table, a quote) wraps instead of widening a phone's page past
-# its screen, and a wide table scrolls inside its box.
+# its screen, and a wide table scrolls inside its box. A chart's key (``chart_key_html``) wraps
+# like text, a group to a line, in the page's own text colour (light or dark).
 PAGE_STYLE = """<style>
 .source-meta, .source-text, .source-records, .source-evidence { overflow-wrap: anywhere; }
 table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
+.chart-key { font-size: 0.875rem; line-height: 1.5; }
+.chart-key-group { display: flex; flex-wrap: wrap; align-items: center; column-gap: 0.9rem; }
+.chart-key-title { font-weight: 600; }
+.chart-key-entry { display: inline-flex; align-items: center; gap: 0.3rem; white-space: nowrap; }
+.chart-key-swatch { flex: none; font-size: 1.05rem; line-height: 1; text-shadow: 0 0 1px #8888; }
 </style>"""
 
 
@@ -565,6 +573,8 @@ def show_chart(
     }
     figure = spec.screen_figure
     st.markdown(f"**{plain(spec.title)}**")
+    if spec.key:
+        st.html(chart_key_html(spec.key))
     if selectable:
         event = st.plotly_chart(
             figure,
@@ -587,6 +597,12 @@ def show_chart(
     if url_param is None:
         return live
     return _points_in_url(spec, key, url_param, live)
+
+
+@functools.lru_cache(maxsize=256)
+def chart_key_html(key: tuple[KeyGroup, ...]) -> str:
+    """A chart's key as HTML (``templates/chart_key.html.j2``), made once per key."""
+    return templates.render("chart_key.html.j2", groups=key)
 
 
 def _points_in_url(spec: ChartSpec, key: str, param: str, live: list[dict]) -> list[dict]:
