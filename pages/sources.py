@@ -3,13 +3,15 @@
 Seed documents are shown in full with each quoted passage highlighted and numbered; the list
 under each text says which records the passage supports. External sources (no text in the
 repo) show their link, dates and our summary of what each of their records reports. All text
-is escaped (dashboard/view/evidence.py): a document or quote is shown as written, never as markup.
+is escaped (the templates of dashboard/ui/evidence_html.py): a document or quote is shown as
+written, never as markup.
 """
 
 import streamlit as st
 
 from dashboard import ui
 from dashboard.charts.theme import SOURCE_KIND_LABELS
+from dashboard.ui import evidence_html
 from dashboard.view.evidence import coverage_line, source_views, sources_table
 
 ds = ui.dataset()
@@ -42,11 +44,11 @@ with seed_tab:
         st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
         st.badge(SOURCE_KIND_LABELS["seed"], icon=":material/format_quote:", color="blue")
         st.caption(ui.plain(view.counts_text()))
-        st.html(view.metadata_html())
-        st.html(view.text_html)
-        if view.records_html:
+        st.html(evidence_html.metadata_html(view))
+        st.html(evidence_html.text_html(view))
+        if view.quoted:
             st.markdown("**Records quoting this document** (numbers match the marks above)")
-            st.html(view.records_html)
+            st.html(evidence_html.records_html(view))
         else:
             st.caption("No record of this document passes the current filters.")
 
@@ -57,8 +59,8 @@ with external_tab:
         st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
         st.badge(SOURCE_KIND_LABELS["external"], icon=":material/link:", color="gray")
         st.caption(ui.plain(view.counts_text()))
-        st.html(view.metadata_html())
+        st.html(evidence_html.metadata_html(view))
         if view.evidence:
-            st.html(view.evidence_html())
+            st.html(evidence_html.evidence_html(view))
         else:
             st.caption("No record of this source passes the current filters.")

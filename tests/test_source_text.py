@@ -8,16 +8,22 @@ from html.parser import HTMLParser
 
 import pytest
 
+from dashboard.ui.evidence_html import (
+    evidence_html,
+    highlighted_html,
+    link_html,
+    metadata_html,
+    record_list_html,
+    records_html,
+    text_html,
+)
+from dashboard.ui.templates import http_url
 from dashboard.view.evidence import (
     MAX_LISTED,
     QuoteRef,
     format_date,
-    highlighted_html,
-    link_html,
     locate,
     record_summary,
-    records_html,
-    safe_url,
     source_views,
     sources_table,
 )
@@ -97,7 +103,7 @@ def test_quotes_not_in_the_text_are_reported_not_dropped() -> None:
     located = locate(TEXT, refs)
     assert located.highlights == ()
     assert [r.record_id for r in located.missing] == ["a", "b"]
-    assert "[not found in the text]" in records_html(located, "p")
+    assert "[not found in the text]" in record_list_html(located, "p")
 
 
 def test_tolerates_typographic_quotes_and_whitespace_like_the_verifier() -> None:
@@ -121,7 +127,7 @@ def test_markup_in_a_document_and_its_quotes_is_shown_literally() -> None:
     located = locate(HOSTILE, refs)
     assert len(located.highlights) == 2
     body = highlighted_html(HOSTILE, located, "p")
-    records = records_html(located, "p")
+    records = record_list_html(located, "p")
     for markup in (body, records):
         parsed = parse(markup)
         assert "script" not in parsed.tags
@@ -161,7 +167,7 @@ def test_whitespace_and_markdown_characters_are_kept() -> None:
 def test_marks_and_records_link_to_each_other() -> None:
     located = locate(TEXT, [QuoteRef("r1", "events", "beta"), QuoteRef("r2", "events", "Eta")])
     body = highlighted_html(TEXT, located, "src-x")
-    records = records_html(located, "src-x")
+    records = record_list_html(located, "src-x")
     body_ids = {a.get("id") for a in parse(body).attrs if a.get("id")}
     record_ids = {a.get("id") for a in parse(records).attrs if a.get("id")}
     body_links = {a["href"] for a in parse(body).attrs if a.get("href")}
@@ -182,7 +188,7 @@ def test_marks_and_records_link_to_each_other() -> None:
     ],
 )
 def test_only_http_links_become_links(url: str, safe: bool) -> None:
-    assert (safe_url(url) is not None) is safe
+    assert (http_url(url) is not None) is safe
     markup = link_html(url)
     tags = parse(markup).tags
     assert ("a" in tags) is safe
@@ -242,7 +248,7 @@ def test_every_seed_quote_is_highlighted(dataset) -> None:
             frame = getattr(dataset, table)
             assert set(frame.loc[frame["source_id"] == view.source_id, id_column]) <= highlighted
         # the page shows the document exactly as written
-        assert visible_text(view.text_html) == dataset.seed_texts[view.source_id]
+        assert visible_text(text_html(view)) == dataset.seed_texts[view.source_id]
 
 
 def test_external_sources_carry_evidence_and_plain_links(dataset) -> None:
@@ -250,10 +256,10 @@ def test_external_sources_carry_evidence_and_plain_links(dataset) -> None:
     external = [v for v in views if v.kind == "external"]
     assert len(external) == int((dataset.sources["kind"] == "external").sum())
     for view in external:
-        assert view.text_html == ""
+        assert text_html(view) == ""
         assert all(row.evidence for row in view.evidence), view.source_id
         assert len(view.evidence) == view.shown
-        meta = parse(view.metadata_html())
+        meta = parse(metadata_html(view))
         links = [a["href"] for a in meta.attrs if a.get("href")]
         assert links == [view.url]
         assert view.url in "".join(meta.text)  # the address itself is the link text
@@ -299,8 +305,8 @@ def test_a_passage_quoted_by_many_records_lists_some_and_counts_the_rest(dataset
     for light, one in zip(seed.located.highlights, original.located.highlights, strict=True):
         assert len(light.refs) == MAX_LISTED < factor
         assert len(light.refs) + light.more == factor * len(one.record_ids)
-        assert f"and {light.more} more records quote this passage" in seed.records_html
+        assert f"and {light.more} more records quote this passage" in records_html(seed)
     external = next(v for v in views if v.kind == "external")
     assert len(external.evidence) + external.more_evidence == external.shown
     assert len(external.evidence) == MAX_LISTED
-    assert f"and {external.more_evidence} more records of this source" in external.evidence_html()
+    assert f"and {external.more_evidence} more records of this source" in evidence_html(external)

@@ -1,28 +1,26 @@
-"""The evidence behind every figure: seed documents with their quoted passages highlighted.
+"""The evidence behind every figure: seed documents with their quoted passages located.
 
 An analyst checking a number wants the whole document, not just the quote, to see what the
 quote leaves out. So the Sources page shows each seed's full text with every quoted passage
 marked and numbered, and a list under it saying which records each mark supports.
 
-Everything a source or a record contains is data, not markup: every fragment goes through
-``html.escape`` before it is wrapped in our own tags, so a quote containing ``<script>`` or
-``<b>`` shows those characters literally. The page renders the result with ``st.html`` (no
-Markdown pass, so ``*``, ``_``, ``$`` and ``:emoji:`` in a document stay as written; DOMPurify
-behind it is a second line of defence, not the first).
+This module computes what the page shows (the passages located in each document, the records
+they support, each source's metadata rows and evidence rows) as plain data, without markup:
+the HTML is rendered from Jinja2 templates with autoescape (``dashboard/ui/evidence_html.py``),
+so a quote containing ``<script>`` or ``<b>`` shows those characters literally.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from dashboard.charts.spec import coverage_text
-from dashboard.charts.theme import ACTION_LABELS, MUTED_COLOR
+from dashboard.charts.theme import ACTION_LABELS
 from dashboard.ingest import vocab
 from dashboard.ingest.dates import parse_date
 from dashboard.ingest.frames import record_list
@@ -42,7 +40,11 @@ TABLE_NOUNS: dict[str, tuple[str, str]] = {
     "estimates": ("estimate", "estimates"),
 }
 BASIS_WORDS: dict[str, str] = vocab.DATE_BASIS_LABELS
-HIGHLIGHT_COLOR = "#FFE08A"  # a pale amber mark: legible under every palette colour-vision type
+
+
+def table_noun(table: str) -> str:
+    """What one record of ``table`` is called ("designation step"); an unknown table, its name."""
+    return TABLE_NOUNS.get(table, (table, table))[0]
 
 
 # ---- locating quotes -----------------------------------------------------------------------------
@@ -54,6 +56,10 @@ class QuoteRef:
     table: str
     quote: str
     summary: str = ""
+
+    @property
+    def noun(self) -> str:
+        return table_noun(self.table)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,11 @@ class Highlight:
     @property
     def record_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(ref.record_id for ref in self.refs))
+
+    @property
+    def records_text(self) -> str:
+        """The records a mark stands for, as its tooltip reads: "a, b and 30 more"."""
+        return ", ".join(self.record_ids) + (f" and {self.more} more" if self.more else "")
 
 
 @dataclass(frozen=True)
@@ -113,106 +124,35 @@ def locate(text: str, refs: Iterable[QuoteRef], finder: Finder = find_quote) -> 
     return Located(highlights, tuple(missing))
 
 
-# ---- rendering (escaped HTML) --------------------------------------------------------------------
+# ---- the document cut at its marks, and their anchors --------------------------------------------
 def anchor_prefix(source_id: str) -> str:
     """An HTML id prefix from a source id (slugs already, but never trust data in markup)."""
     return "src-" + re.sub(r"[^a-z0-9-]", "-", source_id.lower())
 
 
-def _esc(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+@dataclass(frozen=True)
+class Piece:
+    """A run of a document's text and the highlight it is (None: text between marks)."""
+
+    text: str
+    highlight: Highlight | None = None
 
 
-def highlighted_html(text: str, located: Located, prefix: str) -> str:
-    """The document as escaped HTML, each highlight a numbered ``<mark>`` linking to its records.
-
-    Whitespace is kept as written (``pre-wrap``), so the text reads as the seed file does.
-    """
-    parts: list[str] = [
-        f'<div class="source-text" style="white-space:pre-wrap;line-height:1.6;'
-        f"font-size:0.95rem;border-left:3px solid {MUTED_COLOR};padding:0.25rem 0 0.25rem 1rem;"
-        'margin:0.5rem 0 1rem 0">'
-    ]
+def pieces(text: str, located: Located) -> tuple[Piece, ...]:
+    """``text`` cut at its highlights, in order: the pieces read end to end are the document."""
+    out: list[Piece] = []
     position = 0
     for light in located.highlights:
-        parts.append(_esc(text[position : light.start]))
-        ids = ", ".join(light.record_ids) + (f" and {light.more} more" if light.more else "")
-        parts.append(
-            f'<mark id="{prefix}-h{light.number}" title="{_esc(ids)}" '
-            f'style="background:{HIGHLIGHT_COLOR};padding:0 1px">'
-            f"{_esc(text[light.start : light.end])}</mark>"
-            f'<sup><a href="#{prefix}-r{light.number}" title="{_esc(ids)}" '
-            f'style="text-decoration:none">[{light.number}]</a></sup>'
-        )
+        if light.start > position:
+            out.append(Piece(text[position : light.start]))
+        out.append(Piece(text[light.start : light.end], light))
         position = light.end
-    parts.append(_esc(text[position:]))
-    parts.append("</div>")
-    return "".join(parts)
+    if position < len(text):
+        out.append(Piece(text[position:]))
+    return tuple(out)
 
 
 MAX_LISTED = 25  # records listed per passage (or per external source); the rest are counted
-
-
-def more_line(count: int, what: str) -> str:
-    """The line that stands for records not listed: counted, and how to list them."""
-    noun = "record" if count == 1 else "records"
-    return (
-        f'<li style="color:{MUTED_COLOR}">… and {count} more {noun} {_esc(what)}: narrow the '
-        "dates or sources in the sidebar to list them, or download the records from the "
-        "chart pages.</li>"
-    )
-
-
-def records_html(located: Located, prefix: str) -> str:
-    """The list under a document: for each mark, the records it supports and what they say
-    (the first ``MAX_LISTED`` of a passage, then how many more quote it)."""
-    items: list[str] = []
-    for light in located.highlights:
-        rows = "".join(_record_line(ref) for ref in light.refs)
-        if light.more:
-            rows += more_line(light.more, "quote this passage")
-        items.append(
-            f'<li id="{prefix}-r{light.number}" style="margin-bottom:0.4rem">'
-            f'<a href="#{prefix}-h{light.number}" style="text-decoration:none">'
-            f"<strong>[{light.number}]</strong></a>"
-            f'<ul style="margin:0.1rem 0 0 0">{rows}</ul></li>'
-        )
-    for ref in located.missing:
-        items.append(
-            '<li style="margin-bottom:0.4rem"><strong>[not found in the text]</strong>'
-            f'<ul style="margin:0.1rem 0 0 0">{_record_line(ref)}</ul></li>'
-        )
-    if not items:
-        return ""
-    return (
-        '<ol class="source-records" style="list-style:none;padding-left:0;font-size:0.9rem">'
-        + "".join(items)
-        + "</ol>"
-    )
-
-
-def _record_line(ref: QuoteRef) -> str:
-    noun = TABLE_NOUNS.get(ref.table, (ref.table, ref.table))[0]
-    summary = f" {_esc(ref.summary)}." if ref.summary else ""
-    return (
-        f"<li><code>{_esc(ref.record_id)}</code> "
-        f'<span style="color:{MUTED_COLOR}">({_esc(noun)})</span>{summary} '
-        f'<span style="font-style:italic">{_esc(ref.quote)}</span></li>'
-    )
-
-
-def safe_url(url: object) -> str | None:
-    """An http(s) URL fit for an ``href``, or None: a ``javascript:`` link is not a source."""
-    text = str(url or "").strip()
-    return text if re.match(r"https?://", text, flags=re.IGNORECASE) else None
-
-
-def link_html(url: object) -> str:
-    """The URL as a visible plain link (the address itself is the label), or escaped text."""
-    target = safe_url(url)
-    if target is None:
-        return _esc(url)
-    return f'<a href="{_esc(target)}" target="_blank" rel="noopener noreferrer">{_esc(target)}</a>'
 
 
 # ---- record summaries ----------------------------------------------------------------------------
@@ -273,8 +213,24 @@ class EvidenceRow:
     summary: str
     evidence: str
 
+    @property
+    def noun(self) -> str:
+        return table_noun(self.table)
+
 
 @dataclass(frozen=True)
+class MetadataRow:
+    """One line of a source's metadata: a label and its text, shown as ``form`` says (a URL
+    becomes a link only if it is http(s); an id is set as code)."""
+
+    label: str
+    text: str
+    form: Literal["text", "url", "code"] = "text"
+
+
+# eq=False: compared and hashed by identity, so the ui can cache the HTML of each view object
+# (source_views builds them once per filter state) without hashing a whole document's marks.
+@dataclass(frozen=True, eq=False)
 class SourceView:
     """Everything the Sources page shows about one source, computed without Streamlit."""
 
@@ -292,8 +248,7 @@ class SourceView:
     notes: str
     counts: Mapping[str, int]  # fact table -> records shown under the filters
     hidden: int  # this source's records the filters hide
-    text_html: str = ""
-    records_html: str = ""
+    text: str = ""  # a seed's whole document; external sources have none in the repo
     located: Located | None = None
     evidence: tuple[EvidenceRow, ...] = field(default_factory=tuple)  # the first MAX_LISTED
     more_evidence: int = 0  # further records of this external source, counted not listed
@@ -305,6 +260,11 @@ class SourceView:
     @property
     def shown(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def quoted(self) -> bool:
+        """Whether any record shown quotes this document (found in its text or not)."""
+        return self.located is not None and bool(self.located.highlights or self.located.missing)
 
     def published_text(self) -> str:
         """ "Jun 2024 (inferred from the text)" or "date unknown"."""
@@ -324,45 +284,25 @@ class SourceView:
             text += f" ({self.hidden} more hidden by the filters)"
         return text
 
-    def metadata_html(self) -> str:
-        """Title, outlet, author, publication date and its basis, notes, URL: all escaped."""
+    def metadata_rows(self) -> tuple[MetadataRow, ...]:
+        """Title, outlet, author, publication date and its basis, URL, notes: what is known,
+        and a word for what is not."""
         rows = [
-            ("Title", _esc(self.title) or "not recorded"),
-            ("Outlet", _esc(self.outlet) or "not stated"),
-            ("Author", _esc(self.author) or "not stated"),
-            ("Published", _esc(self.published_text())),
+            MetadataRow("Title", self.title or "not recorded"),
+            MetadataRow("Outlet", self.outlet or "not stated"),
+            MetadataRow("Author", self.author or "not stated"),
+            MetadataRow("Published", self.published_text()),
         ]
         if self.url:
-            rows.append(("URL", link_html(self.url)))
+            rows.append(MetadataRow("URL", self.url, "url"))
         if self.accessed:
-            rows.append(("Accessed", _esc(format_date(self.accessed))))
+            rows.append(MetadataRow("Accessed", format_date(self.accessed)))
         if self.language:
-            rows.append(("Language", _esc(self.language)))
-        rows.append(("Source id", f"<code>{_esc(self.source_id)}</code>"))
+            rows.append(MetadataRow("Language", self.language))
+        rows.append(MetadataRow("Source id", self.source_id, "code"))
         if self.notes:
-            rows.append(("Date basis and notes", _esc(self.notes)))
-        cells = "".join(
-            f'<tr><th style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;'
-            f'white-space:nowrap;color:{MUTED_COLOR};font-weight:normal">{name}</th>'
-            f'<td style="padding:2px 0">{value}</td></tr>'
-            for name, value in rows
-        )
-        return f'<table class="source-meta" style="border:none;font-size:0.9rem">{cells}</table>'
-
-    def evidence_html(self) -> str:
-        """An external source's records with our summary of what the source reports."""
-        if not self.evidence:
-            return ""
-        items = "".join(
-            f"<li><code>{_esc(row.record_id)}</code> "
-            f'<span style="color:{MUTED_COLOR}">'
-            f"({_esc(TABLE_NOUNS.get(row.table, (row.table,))[0])})</span> "
-            f"{_esc(row.summary)}. <i>Evidence:</i> {_esc(row.evidence)}</li>"
-            for row in self.evidence
-        )
-        if self.more_evidence:
-            items += more_line(self.more_evidence, "of this source")
-        return f'<ul class="source-evidence" style="font-size:0.9rem">{items}</ul>'
+            rows.append(MetadataRow("Date basis and notes", self.notes))
+        return tuple(rows)
 
 
 def record_counts(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -440,16 +380,7 @@ def source_views(ds: Any, state: filters.FilterState) -> list[SourceView]:
     views: list[SourceView] = []
     for base, text, located, listed in pending:
         if text is not None and located is not None:
-            located = _with_summaries(located, summary)
-            prefix = anchor_prefix(base["source_id"])
-            views.append(
-                SourceView(
-                    **base,
-                    text_html=highlighted_html(text, located, prefix),
-                    records_html=records_html(located, prefix),
-                    located=located,
-                )
-            )
+            views.append(SourceView(**base, text=text, located=_with_summaries(located, summary)))
         else:
             evidence = tuple(
                 EvidenceRow(record_id, table, summary[(table, record_id)], evidence_text)
