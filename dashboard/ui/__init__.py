@@ -114,7 +114,9 @@ _POINT = re.compile(r"^(\d{1,4})\.(\d{1,7})$")
 
 # Page-wide style, for what Streamlit's own elements do not cover: the Sources page's HTML (a
 # long URL or word in a metadata table, a quote) wraps instead of widening a phone's page past
-# its screen, and a wide table scrolls inside its box.
+# its screen, and a wide table scrolls inside its box. Each page's run draws it (``filters``), not
+# app.py: Streamlit 1.67 drops a style-only st.html of the entry script when a new session's
+# first page is not the default one (a link to /sources lost it).
 PAGE_STYLE = """<style>
 .source-meta, .source-text, .source-records, .source-evidence { overflow-wrap: anywhere; }
 table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
@@ -124,7 +126,6 @@ table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
 def page_links(pages: list[Any]) -> None:
     """The sidebar's links to every page, drawn by app.py (``st.navigation`` is hidden), that
     carry the filters (see the History note above)."""
-    st.html(PAGE_STYLE)
     st.session_state[_NAV_SLOT] = st.sidebar.empty()
     st.session_state["_nav_pages"] = pages
     query = {
@@ -206,6 +207,7 @@ def filters(ds: Dataset) -> FilterState:
 
     Call once per page, before drawing anything that depends on the filters.
     """
+    st.html(PAGE_STYLE)
     options = fl.filter_options(ds)
     session = st.session_state
     # the page is the script calling us (pages/<name>.py): the same under st.navigation and in
