@@ -494,9 +494,9 @@ def _filter_sidebar(options: fl.FilterOptions) -> None:
 _OPENED = "lazy_opened"  # key -> an expander's open state, or (tab labels, chosen position)
 
 
-def lazy_expander(label: str, key: str) -> Any:
+def lazy_expander(label: str, *, key: str) -> Any:
     """A collapsed expander whose ``.open`` says whether to build its content: use as
-    ``with ui.lazy_expander(label, key) as box:`` then ``if box.open: ...``. ``key`` must be
+    ``with ui.lazy_expander(label, key=...) as box:`` then ``if box.open: ...``. ``key`` must be
     unique in the app and the same on every run."""
     session = st.session_state
     opened: dict[str, Any] = session.setdefault(_OPENED, {})
@@ -506,7 +506,7 @@ def lazy_expander(label: str, key: str) -> Any:
     return st.expander(label, key=key, on_change="rerun")
 
 
-def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
+def lazy_tabs(labels: list[str], *, key: str) -> Sequence[Any]:
     """Tabs of which only the chosen one has ``.open`` true: the page builds only its content.
     ``key`` must be unique in the app and the same on every run."""
     session = st.session_state
