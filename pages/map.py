@@ -3,8 +3,9 @@
 The map shades each province by the records (under the current filters, and the chosen year)
 that name it, marks the districts the sources name and the border crossings, and draws the Panj
 and the Amu Darya. A click (or the list below it) picks a place; its records are listed with
-their sources and quotes. The place and the year are in the link. Everything is computed in
-dashboard/charts/province_map.py and dashboard/view/places.py; data text is shown as text.
+their sources and quotes (all the map's records: a table built only when opened). The place and
+the year are in the link. Everything is computed in dashboard/charts/province_map.py and
+dashboard/view/places.py; data text is shown as text.
 """
 
 import streamlit as st
@@ -34,5 +35,8 @@ if choice.place_id:
             f"{ui.plain(found.name)} has no marker on the map: no gazetteer page giving its "
             "coordinates was found, so none are invented (its records count for its province)."
         )
-with st.expander(f"Records behind this map ({len(spec.rows)} record–province pairs)"):
-    ui.table(places.records_table(spec.rows, ds.places))
+with ui.lazy_expander(
+    f"Records behind this map ({len(spec.rows)} record–province pairs)", key="map_records"
+) as box:
+    if box.open:
+        ui.table(places.records_table(spec.rows, ds.places))

@@ -1,7 +1,8 @@
 """Overview: the headline findings for a briefing, in plain words, each with its sources.
 
 Each card is one finding computed from the filtered data (dashboard/view/findings.py): a big value,
-one sentence, the sources it rests on, and a link to the page with the detail.
+one sentence, the sources it rests on (the evidence in short lines, built only when opened), and
+a link to the page with the detail.
 """
 
 import streamlit as st
@@ -28,8 +29,11 @@ for number, finding in enumerate(findings):
         st.markdown(ui.plain(finding.statement))
         st.caption(ui.plain(source_line(ds, finding.source_ids)))
         if finding.details:
-            with st.expander("Evidence behind this finding"):
-                st.markdown("\n".join(f"- {ui.plain(line)}" for line in finding.details))
+            with ui.lazy_expander(
+                "Evidence behind this finding", key=f"evidence_{finding.key}"
+            ) as box:
+                if box.open:
+                    st.markdown("\n".join(f"- {ui.plain(line)}" for line in finding.details))
         ui.filter_page_link(finding.page, f"Open {finding.page_label}", ":material/arrow_forward:")
 
 changes = ui.changes(ds, state)

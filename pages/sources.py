@@ -2,9 +2,10 @@
 
 Seed documents are shown in full with each quoted passage highlighted and numbered; the list
 under each text says which records the passage supports. External sources (no text in the
-repo) show their link, dates and our summary of what each of their records reports. All text
-is escaped (the templates of dashboard/ui/evidence_html.py): a document or quote is shown as
-written, never as markup.
+repo) show their link, dates and our summary of what each of their records reports. Only the
+chosen tab, and of a seed only a full text the reader opens, is built (ui.lazy_tabs and
+ui.lazy_expander): most readers open none. All text is escaped (the templates of
+dashboard/ui/evidence_html.py): a document or quote is shown as written, never as markup.
 """
 
 import streamlit as st
@@ -33,34 +34,41 @@ st.dataframe(sources_table(views), hide_index=True, width="stretch")
 
 seeds = [view for view in views if view.kind == "seed"]
 external = [view for view in views if view.kind != "seed"]
-seed_tab, external_tab = st.tabs(
-    [f"Seed documents ({len(seeds)})", f"External sources ({len(external)})"]
+seed_tab, external_tab = ui.lazy_tabs(
+    [f"Seed documents ({len(seeds)})", f"External sources ({len(external)})"], key="sources_kind"
 )
 
-with seed_tab:
-    if not seeds:
-        st.info("No seed document matches the current filters.")
-    for view in seeds:
-        st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
-        st.badge(SOURCE_KIND_LABELS["seed"], icon=":material/format_quote:", color="blue")
-        st.caption(ui.plain(view.counts_text()))
-        st.html(evidence_html.metadata_html(view))
-        st.html(evidence_html.text_html(view))
-        if view.quoted:
-            st.markdown("**Records quoting this document** (numbers match the marks above)")
-            st.html(evidence_html.records_html(view))
-        else:
-            st.caption("No record of this document passes the current filters.")
+if seed_tab.open:
+    with seed_tab:
+        if not seeds:
+            st.info("No seed document matches the current filters.")
+        for view in seeds:
+            st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
+            st.badge(SOURCE_KIND_LABELS["seed"], icon=":material/format_quote:", color="blue")
+            st.caption(ui.plain(view.counts_text()))
+            st.html(evidence_html.metadata_html(view))
+            # the marks link to the records list and back: both in the one container
+            with ui.lazy_expander(view.full_text_label(), key=f"{view.anchor}-text") as text:
+                if text.open:
+                    st.html(evidence_html.text_html(view))
+                    if view.quoted:
+                        st.markdown(
+                            "**Records quoting this document** (numbers match the marks above)"
+                        )
+                        st.html(evidence_html.records_html(view))
+                    else:
+                        st.caption("No record of this document passes the current filters.")
 
-with external_tab:
-    if not external:
-        st.info("No external source matches the current filters.")
-    for view in external:
-        st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
-        st.badge(SOURCE_KIND_LABELS["external"], icon=":material/link:", color="gray")
-        st.caption(ui.plain(view.counts_text()))
-        st.html(evidence_html.metadata_html(view))
-        if view.evidence:
-            st.html(evidence_html.evidence_html(view))
-        else:
-            st.caption("No record of this source passes the current filters.")
+if external_tab.open:
+    with external_tab:
+        if not external:
+            st.info("No external source matches the current filters.")
+        for view in external:
+            st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
+            st.badge(SOURCE_KIND_LABELS["external"], icon=":material/link:", color="gray")
+            st.caption(ui.plain(view.counts_text()))
+            st.html(evidence_html.metadata_html(view))
+            if view.evidence:
+                st.html(evidence_html.evidence_html(view))
+            else:
+                st.caption("No record of this source passes the current filters.")

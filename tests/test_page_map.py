@@ -4,6 +4,7 @@ heading over an empty table), and keeps the place and the year in the URL, both 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -51,7 +52,23 @@ def test_map_page_runs_and_draws_the_map() -> None:
     assert {trace["type"] for trace in spec["data"]} == {"choropleth", "scattergeo"}
     assert "Badakhshan" in chart_title(app)
     assert not headline(app)  # nothing picked yet: no heading at all
-    assert len(app.dataframe) == 1  # the records behind the map, in the expander
+    assert not app.dataframe  # no table until a place is picked or the records are opened
+
+
+def test_the_records_behind_the_map_are_built_only_when_opened() -> None:
+    app = open_map()
+    (box,) = app.expander
+    pairs = re.fullmatch(r"Records behind this map \((\d+) record–province pairs\)", box.label)
+    assert pairs and int(pairs[1]) > 0
+    assert not box.proto.expanded and not box.children and not app.dataframe
+    app.session_state["map_records"] = True  # as the reader's click sets it
+    app.run()
+    assert not app.exception
+    (box,) = app.expander
+    assert box.proto.expanded
+    (table,) = box.dataframe
+    assert len(table.value) == int(pairs[1]) and "named as" in table.value.columns
+    assert len(app.dataframe) == 1
 
 
 def test_map_page_follows_a_filter_from_the_url() -> None:
@@ -68,7 +85,7 @@ def test_a_province_without_records_says_so_in_words() -> None:
     assert headline(app) == (
         "Baghlan (province): no record under the current filters names it or a place in it."
     )
-    assert len(app.dataframe) == 1  # no table for Baghlan, only the map's own rows
+    assert not app.dataframe  # no table for Baghlan (the map's own rows: only when opened)
     assert url(app) == {"place": "baghlan"}
 
 

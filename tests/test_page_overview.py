@@ -6,6 +6,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ingest.loader import load_dataset
+from dashboard.ui import plain
+from dashboard.view.filters import FilterState
+from dashboard.view.findings import headline_findings
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
@@ -56,3 +61,24 @@ def test_detail_links_carry_the_filters() -> None:
     links = [el for el in at.get("page_link") if "timeline" in el.proto.page]
     assert links
     assert "source=001-8b132ec3de4e0615" in links[0].proto.query_string
+
+
+def test_the_evidence_behind_a_finding_is_built_only_when_opened() -> None:
+    at = open_overview()
+    findings = [f for f in headline_findings(load_dataset(), FilterState()) if f.details]
+    boxes = [box for box in at.expander if box.label == "Evidence behind this finding"]
+    assert len(boxes) == len(findings) > 1
+    assert not any(box.proto.expanded or box.children for box in boxes)
+    lists = {"\n".join(f"- {plain(line)}" for line in f.details) for f in findings}
+    assert not lists & {m.value for m in at.markdown}
+
+    first, second = findings[:2]
+    at.session_state[f"evidence_{first.key}"] = True  # as the reader's click sets it
+    at.run()
+    assert not at.exception
+    (box,) = [box for box in at.expander if box.proto.id.endswith(f"evidence_{first.key}")]
+    assert box.proto.expanded
+    assert [m.value for m in box.markdown] == ["\n".join(f"- {plain(d)}" for d in first.details)]
+    assert len(lists & {m.value for m in at.markdown}) == 1
+    (closed,) = [box for box in at.expander if box.proto.id.endswith(f"evidence_{second.key}")]
+    assert not closed.children

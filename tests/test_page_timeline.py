@@ -1,5 +1,8 @@
 """AppTest: the timeline page answers who delisted the Taliban, shows both charts, the status
-table, the coverage line and every record, follows the filters, and shows data as text."""
+table, the coverage line and every record, follows the filters, and shows data as text.
+
+The records behind each chart are built only once the reader opens their expander
+(ui.lazy_expander): ``open_records`` sets its key as the browser's click sets the widget."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block, Expander
 
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
@@ -20,6 +24,24 @@ def open_timeline(**params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     return at.switch_page("pages/timeline.py").run()
+
+
+RECORDS = {"designations": "timeline_designation_records", "events": "timeline_event_records"}
+
+
+def open_records(at: AppTest, *charts: str) -> AppTest:
+    """Open the "Records behind this chart" expander of each chart named ("designations",
+    "events"), as a reader's click does."""
+    for chart in charts:
+        at.session_state[RECORDS[chart]] = True
+    at.run()
+    assert not at.exception
+    return at
+
+
+def records_box(at: AppTest, chart: str) -> Expander:
+    (box,) = [box for box in at.expander if box.proto.id.endswith(RECORDS[chart])]
+    return box
 
 
 def _walk(node: object):
@@ -50,7 +72,8 @@ def marks(figure: dict) -> list[tuple[str, str]]:
     return out
 
 
-def frame(at: AppTest, first_column: str, *must_have: str):
+def frame(at: AppTest | Block, first_column: str, *must_have: str):
+    """The first table (on the page, or in a container) with these columns."""
     for table in at.dataframe:
         value = table.value
         if list(value.columns)[:1] == [first_column] and set(must_have) <= set(value.columns):
@@ -78,13 +101,43 @@ def test_the_page_answers_and_shows_both_charts_the_status_and_the_records() -> 
     assert status.loc["Russia", "Date"] == "17 Apr 2025"
     assert status.loc["Kyrgyzstan", "Latest step"] == "Delisted"
     assert status.loc["Turkmenistan", "Latest step"] == "no listing found in the sources checked"
-    records = frame(at, "Jurisdiction", "Quote or summary", "Drawn at")
+    open_records(at, "designations")
+    records = frame(records_box(at, "designations"), "Jurisdiction", "Quote or summary", "Drawn at")
     assert len(records) == 24
     assert set(records["Evidence"]) == {"Seed quote", "External summary"}
     coverage = [m.value for m in at.markdown if "Coverage" in m.value]
     assert coverage and "Jul 2025" in coverage[0] and "not a live feed" in coverage[0]
     undated_events = frame(at, "Event", "Quote or summary")
     assert (undated_events["Date (as stated)"] == "undated").any()
+
+
+def test_the_records_behind_each_chart_are_built_only_when_opened() -> None:
+    at = open_timeline()
+    assert not at.exception
+    tables = len(at.dataframe)
+    for chart in RECORDS:
+        box = records_box(at, chart)
+        assert box.label.startswith("Records behind this chart (")
+        assert not box.proto.expanded and not box.children
+
+    open_records(at, "designations")
+    designations = records_box(at, "designations")
+    assert designations.proto.expanded and len(at.dataframe) == tables + 1
+    records = frame(designations, "Jurisdiction", "Quote or summary", "Drawn at")
+    assert designations.label == f"Records behind this chart ({len(records)})"
+    assert not records_box(at, "events").children
+
+    open_records(at, "events")
+    events = records_box(at, "events")
+    assert len(at.dataframe) == tables + 2 and len(events.dataframe) == 1
+    assert events.label == f"Records behind this chart ({len(events.dataframe[0].value)})"
+    assert "Quote or summary" in events.dataframe[0].value.columns
+
+    at.sidebar.radio(key="filter_evidence").set_value("Seed documents only").run()
+    assert records_box(at, "designations").label != designations.label  # fewer: still open
+    seed_only = frame(records_box(at, "designations"), "Jurisdiction", "Quote or summary")
+    assert set(seed_only["Evidence"]) == {"Seed quote"}
+    assert len(records_box(at, "events").dataframe) == 1
 
 
 def test_a_past_briefing_date_turns_the_status_back() -> None:
@@ -103,8 +156,7 @@ def test_a_past_briefing_date_turns_the_status_back() -> None:
 
 
 def test_seed_documents_only_shows_only_quoted_records() -> None:
-    at = open_timeline(evidence="seed")
-    assert not at.exception
+    at = open_records(open_timeline(evidence="seed"), "designations")
     records = frame(at, "Jurisdiction", "Quote or summary", "Drawn at")
     assert set(records["Evidence"]) == {"Seed quote"}
     status = frame(at, "Jurisdiction", "Latest step").set_index("Jurisdiction")
@@ -157,8 +209,8 @@ def hostile_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_data_text_is_shown_as_text_never_as_markup(hostile_data: Path) -> None:
-    at = open_timeline()
-    assert not at.exception and not at.error
+    at = open_records(open_timeline(), "designations")
+    assert not at.error
     records = frame(at, "Jurisdiction", "Quote or summary", "Drawn at")
     assert (records["Quote or summary"].str.startswith("<script>alert(1)</script>")).any()
     assert all("<script>" not in m.value for m in at.markdown)
@@ -178,8 +230,7 @@ def test_a_large_dataset_is_counted_and_its_tables_bounded(tmp_path, monkeypatch
     from bench.synthetic import scale_dataset
 
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(scale_dataset(30, tmp_path)))
-    at = open_timeline()
-    assert not at.exception
+    at = open_records(open_timeline(), "events")
     captions = " ".join(c.value for c in at.caption)
     assert "too many to draw one by one" in captions
     assert "The first 1,000 of 2,220 rows" in captions  # the 74 event rows, 30 times

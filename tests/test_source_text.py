@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -20,6 +21,7 @@ from dashboard.ui.evidence_html import (
 from dashboard.ui.templates import http_url
 from dashboard.view.evidence import (
     MAX_LISTED,
+    Located,
     QuoteRef,
     format_date,
     locate,
@@ -310,3 +312,18 @@ def test_a_passage_quoted_by_many_records_lists_some_and_counts_the_rest(dataset
     assert len(external.evidence) + external.more_evidence == external.shown
     assert len(external.evidence) == MAX_LISTED
     assert f"and {external.more_evidence} more records of this source" in evidence_html(external)
+
+
+def test_a_closed_full_text_says_how_many_passages_it_marks(dataset) -> None:
+    """The page builds a seed's text only when opened, so its label says what is in it."""
+    seed = next(v for v in source_views(dataset, FilterState()) if v.kind == "seed")
+    assert seed.located is not None
+    marks = text_html(seed).count("<mark ")
+    assert marks > 1
+    assert seed.full_text_label() == f"Full text, with the {marks} quoted passages marked"
+    one = replace(seed, located=Located(seed.located.highlights[:1], ()))
+    assert one.full_text_label() == "Full text, with the 1 quoted passage marked"
+    none = replace(seed, located=Located((), ()))
+    assert none.full_text_label() == "Full text (no record under the current filters quotes it)"
+    lost = replace(seed, located=Located((), (QuoteRef("r1", "events", "never said"),)))
+    assert lost.full_text_label() == "Full text (no quoted passage found in it)"

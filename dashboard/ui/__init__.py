@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,8 @@ _POINT = re.compile(r"^(\d{1,4})\.(\d{1,7})$")
 # Page-wide style, for what Streamlit's own elements do not cover: the Sources page's HTML (a
 # long URL or word in a metadata table, a quote) wraps instead of widening a phone's page past
 # its screen, and a wide table scrolls inside its box. A chart's key (``chart_key_html``) wraps
-# like text, a group to a line, in the page's own text colour (light or dark).
+# like text, a group to a line, in the page's own text colour (light or dark). Each page's run
+# draws it (``filters``), so it is there whichever page a session opens first.
 PAGE_STYLE = """<style>
 .source-meta, .source-text, .source-records, .source-evidence { overflow-wrap: anywhere; }
 table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
@@ -153,7 +154,6 @@ table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
 def page_links(pages: list[Any]) -> None:
     """The sidebar's links to every page, drawn by app.py (``st.navigation`` is hidden), that
     carry the filters (see the History note above)."""
-    st.html(PAGE_STYLE)
     st.session_state[_NAV_SLOT] = st.sidebar.empty()
     st.session_state["_nav_pages"] = pages
     query = {
@@ -235,6 +235,7 @@ def filters(ds: Dataset) -> FilterState:
 
     Call once per page, before drawing anything that depends on the filters.
     """
+    st.html(PAGE_STYLE)
     options = fl.filter_options(ds)
     session = st.session_state
     # the page is the script calling us (pages/<name>.py): the same under st.navigation and in
@@ -504,6 +505,47 @@ def _filter_sidebar(options: fl.FilterOptions) -> None:
             icon=":material/restart_alt:",
             disabled=state.is_default(),
         )
+
+
+# ---- content built only when the reader opens it ---------------------------------------------
+# Most readers never open a page's record tables or a seed document's full text, yet a plain
+# st.expander or st.tabs builds and sends all of it, and the browser draws it on every load and
+# filter change. These track their open state (``on_change="rerun"``): opening one reruns the
+# page, and the page builds the content only under ``if box.open:``. The state is not bound to
+# the URL (``bind="query-params"``): ``_sync_url`` writes the whole query string and would drop it.
+#
+# What the reader opened is kept under a plain key, as the filters are, and written into the
+# widget's key before it is drawn: Streamlit forgets a widget's state on a run that does not
+# draw it (an expander in the tab not chosen, another page), and a stateful container's identity
+# includes its label, whose counts change with the filters (a new identity starts closed, or on
+# the first tab). Tabs are remembered by position, since their labels change.
+_OPENED = "lazy_opened"  # key -> an expander's open state, or (tab labels, chosen position)
+
+
+def lazy_expander(label: str, *, key: str) -> Any:
+    """A collapsed expander whose ``.open`` says whether to build its content: use as
+    ``with ui.lazy_expander(label, key=...) as box:`` then ``if box.open: ...``. ``key`` must be
+    unique in the app and the same on every run."""
+    session = st.session_state
+    opened: dict[str, Any] = session.setdefault(_OPENED, {})
+    if key in session:  # the reader's click since the last run (or the state it left)
+        opened[key] = bool(session[key])
+    session[key] = opened.get(key, False)
+    return st.expander(label, key=key, on_change="rerun")
+
+
+def lazy_tabs(labels: list[str], *, key: str) -> Sequence[Any]:
+    """Tabs of which only the chosen one has ``.open`` true: the page builds only its content.
+    ``key`` must be unique in the app and the same on every run."""
+    session = st.session_state
+    opened: dict[str, Any] = session.setdefault(_OPENED, {})
+    drawn, position = opened.get(key, (list(labels), 0))
+    if session.get(key) in drawn:  # the reader's click since the last run
+        position = drawn.index(session[key])
+    position = min(position, len(labels) - 1)
+    opened[key] = (list(labels), position)
+    session[key] = labels[position]
+    return st.tabs(labels, key=key, on_change="rerun")
 
 
 # ---- charts --------------------------------------------------------------------------------------

@@ -284,6 +284,17 @@ class SourceView:
             text += f" ({self.hidden} more hidden by the filters)"
         return text
 
+    def full_text_label(self) -> str:
+        """What a seed's closed full text holds, said before the reader opens it: the page
+        builds the text and its records list only then."""
+        located = self.located or Located((), ())
+        marks = len(located.highlights)
+        if marks:
+            return f"Full text, with the {marks} quoted passage{'' if marks == 1 else 's'} marked"
+        if located.missing:
+            return "Full text (no quoted passage found in it)"
+        return "Full text (no record under the current filters quotes it)"
+
     def metadata_rows(self) -> tuple[MetadataRow, ...]:
         """Title, outlet, author, publication date and its basis, URL, notes: what is known,
         and a word for what is not."""

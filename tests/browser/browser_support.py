@@ -114,8 +114,22 @@ class Reader:
     def charts(self) -> list[dict[str, Any]]:
         return self.page.evaluate(CHARTS_JS)
 
+    def open_expanders(self, label: str) -> None:
+        """Open every closed expander in the main area whose label holds ``label``, one click
+        (and rerun) at a time: a lazy one (ui.lazy_expander) has its content only once opened."""
+        closed = (
+            self.page.get_by_test_id("stMain")
+            .locator('[data-testid="stExpander"] details:not([open]) > summary')
+            .filter(has_text=label)
+        )
+        for _ in range(closed.count()):
+            closed.first.click(timeout=ACTION_TIMEOUT_MS)
+            self.settle()
+        assert not closed.count(), f"{closed.count()} {label!r} expanders stayed closed"
+
     def text(self) -> str:
-        """All text in the page, also in collapsed expanders and hidden tabs."""
+        """All text in the page, also in collapsed expanders and hidden tabs (of a lazy one,
+        only once it has been opened: ``open_expanders``)."""
         return self.page.evaluate(TEXT_JS)
 
     def main_text(self) -> str:

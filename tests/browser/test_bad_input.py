@@ -99,7 +99,9 @@ def test_html_in_a_quote_stays_literal_on_the_page_and_in_one_download_of_each_f
         "server-hostile", DASHBOARD_DATA_DIR=str(data), DASHBOARD_SEEDS_DIR=str(seeds)
     )
     reader = browse(server)
-    reader.open(next(p for p in PAGES if p.slug == "sources"))  # every seed document in full
+    reader.open(next(p for p in PAGES if p.slug == "sources"))
+    reader.open_expanders("Full text")  # every seed document in full, with its records
+    assert reader.page.locator(".source-text").count() == 5
     text = reader.text()
     assert INJECTED in text, "the injected quote is not on the page: the test would check nothing"
     assert not literal_problems(text), literal_problems(text)

@@ -75,6 +75,9 @@ def test_page_renders_and_draws_its_charts_offline(
     if page.has_charts:
         assert_charts_drawn(reader, page)
 
+    if page.slug == "sources":  # the phone check then covers every seed's text and records
+        reader.open_expanders("Full text")
+        assert reader.page.locator(".source-text").count() == 5
     as_phone_in_dark_mode(reader)
     reader.screenshot(f"phone-dark-{page.slug}")
     assert not reader.exceptions(), f"{page.slug} on a phone shows an exception"
