@@ -10,8 +10,7 @@ What it measures, all in the same run so ratios compare like with like:
 - loading and validating each dataset once (what the server pays at first request);
 - in Debian's Chromium, per page: the time from navigation to a drawn page (charts drawn), and
   from a filter change (the sidebar's "Seed documents only") to the redrawn page, each as a
-  multiple of the same on the baseline page, timed just before at the same kind of address (/
-  for the default page, /baseline for the others: see ``BASELINE_ADDRESS_NOTE``);
+  multiple of the same on the baseline page, timed just before;
 - export times: one PNG with the warm kaleido browser, and the full briefing pack;
 - the server's peak memory after the browser pass.
 
@@ -184,14 +183,6 @@ def _filter_change(page: Any) -> float:
 
 BrowserTiming = dict[str, float]
 
-# Streamlit's frontend finds the server's base path by trying the page's own address first: on
-# /timeline it asks /timeline/_stcore/health, gets a 404, waits 100 ms and asks
-# /_stcore/health. Every page but the default one pays that before its websocket opens (about
-# 0.1 s, seen in a Chromium trace), whatever it draws. The baseline page is therefore timed at
-# /baseline for those pages (the one-script baseline app serves any address) and at / for the
-# default page, so the ratio says what a page draws, not where it lives.
-BASELINE_ADDRESS_NOTE = "the baseline page at a page address for pages with one"
-
 
 def browser_times(repeats: int = 3) -> tuple[dict[str, BrowserTiming], dict[str, float]]:
     """Per page, in Chromium against a warm server: navigation to the drawn page, and a filter
@@ -215,12 +206,8 @@ def browser_times(repeats: int = 3) -> tuple[dict[str, BrowserTiming], dict[str,
                 samples: dict[str, list[float]] = {
                     key: [] for key in ("drawn", "filter", "base_drawn", "base_filter")
                 }
-                # like with like: the baseline page at the same kind of address as the page
-                # (BASELINE_ADDRESS_NOTE)
-                base_url = baseline.url() if app_page.default else baseline.url("baseline")
-                _drawn(page, base_url)
                 for _ in range(repeats):
-                    samples["base_drawn"].append(_drawn(page, base_url))
+                    samples["base_drawn"].append(_drawn(page, baseline.url()))
                     samples["base_filter"].append(_filter_change(page))
                     samples["drawn"].append(_drawn(page, server.url(app_page)))
                     samples["filter"].append(_filter_change(page))
