@@ -148,15 +148,22 @@ def load_time(data_dir: Path | None) -> float:
     return time.perf_counter() - start
 
 
-# A filter change is done when the script has rerun and the page is drawn again: an observer,
-# set before the click, notes any state but idle (a fast rerun could fall between two polls).
+# A filter change is done when the script has rerun and the page is drawn again. Observers set
+# before the click note either a run state other than idle or any change in the page's main
+# block (the sidebar's radio is outside it). The run state alone misses a fast rerun: the
+# frontend can go from idle to running and back within one render, and the attribute never
+# changes (the click looked lost and the benchmark died after 120 s).
 WATCH_RERUN_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
+  const main = document.querySelector('[data-testid="stMain"]');
   window.__rerun = false;
   new MutationObserver(() => {
     if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__rerun = true;
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  new MutationObserver(() => { window.__rerun = true; }).observe(main, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+  });
 }
 """
 
