@@ -115,8 +115,9 @@ _POINT = re.compile(r"^(\d{1,4})\.(\d{1,7})$")
 # Page-wide style, for what Streamlit's own elements do not cover: the Sources page's HTML (a
 # long URL or word in a metadata table, a quote) wraps instead of widening a phone's page past
 # its screen, and a wide table scrolls inside its box. Each page's run draws it (``filters``), not
-# app.py: Streamlit 1.67 drops a style-only st.html of the entry script when a new session's
-# first page is not the default one (a link to /sources lost it).
+# app.py, which does not always run: when a server's first reader opens a page other than the
+# default one (a link to /sources after a restart), Streamlit 1.67 runs pages/<name>.py alone,
+# as a pages/-directory app, until some session has run app.py.
 PAGE_STYLE = """<style>
 .source-meta, .source-text, .source-records, .source-evidence { overflow-wrap: anywhere; }
 table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
