@@ -77,3 +77,32 @@ def test_the_key_html_escapes_labels_and_draws_a_swatch_per_entry() -> None:
     assert "&lt;b&gt;Step&lt;/b&gt; &amp; co" in html
     assert html.count('class="chart-key-swatch"') == 2
     assert "color: #D55E00" in html and "●" in html and "┈┈" in html
+
+
+def test_page_panel_titles_wrap_keeping_each_lines_markup() -> None:
+    from dashboard.charts.theme import wrapped_title
+
+    title = (
+        "<b>Fighters, militants or members</b><br>"
+        "<span style='font-size:11px'>Northern Afghanistan · part of the main area, not "
+        "comparable &amp; more</span>"
+    )
+    lines = wrapped_title(title, chars=20).split("<br>")
+    assert lines[:2] == ["<b>Fighters, militants</b>", "<b>or members</b>"]
+    assert all(line.startswith("<span style='font-size:11px'>") for line in lines[2:])
+    assert all(line.endswith("</span>") for line in lines[2:])
+    assert "&amp; more" in "".join(lines)  # entities read, then escaped again
+    mixed = "<b>Fighters, militants or members</b> · Afghanistan"
+    assert wrapped_title(mixed, chars=20) == mixed  # markup mid-line: left as it is
+
+
+def test_the_page_wraps_panel_titles_and_exports_do_not(specs: list[ChartSpec]) -> None:
+    strength = next(s for s in specs if s.chart_id.startswith("strength-islamic-state"))
+
+    def titles(figure) -> list[str]:
+        notes = figure.to_dict()["layout"]["annotations"]
+        return [n["text"] for n in notes if n.get("yanchor") == "bottom" and "<b>" in n["text"]]
+
+    exported, shown = titles(strength.figure), titles(strength.screen_figure)
+    assert len(exported) == len(shown) > 2
+    assert sum(t.count("<br>") for t in shown) > sum(t.count("<br>") for t in exported)

@@ -50,8 +50,6 @@ QUOTE_LIMIT = 400
 MAIN_PANEL_PX = 480
 SIDE_PANEL_PX = 210
 PANEL_GAP_PX = 120  # room for a side panel's wrapped title and the axis ticks above it
-SIDE_TITLE_CHARS = 22  # a side panel's title lines: about 170 px of a phone's width each
-SIDE_NOTE_CHARS = 30
 
 
 def _esc(text: object) -> str:
@@ -193,22 +191,16 @@ def difference(panel: tuple[str, str], main: tuple[str, str], places: pd.DataFra
 
 
 def _panel_title(measure: str, area: str, note: str, width: int = 120) -> str:
-    """A panel's title: what it counts and over which area; a side panel puts the area and
-    what sets it apart on smaller lines (shortened to ``width`` characters: the hover gives the
-    area in full), wrapped short, since two side panels share a 390 px phone's width (Plotly
-    does not wrap: an unwrapped title ran into its neighbour's)."""
-    measure = measure[:1].upper() + measure[1:]
-    if not note:  # the main panel: the area on a second line, which a phone keeps whole
-        return f"<b>{_esc(measure)}</b><br><span style='font-size:12px'>{_esc(area)}</span>"
+    """A panel's title: what it counts, and on a second, smaller line the area (and for a side
+    panel what sets it apart, shortened to ``width`` characters: the hover gives the area in
+    full). A page wraps the lines further for a phone (``theme.screen_layout``)."""
+    measure = _esc(measure[:1].upper() + measure[1:])
+    if not note:
+        return f"<b>{measure}</b><br><span style='font-size:12px'>{_esc(area)}</span>"
     room = max(width - len(note) - 3, 12)
     area = textwrap.shorten(area, room, placeholder="…") if len(area) > room else area
     style = f"font-size:11px;color:{MUTED_COLOR}"
-    head = "<br>".join(
-        f"<span style='font-size:13px'><b>{_esc(line)}</b></span>"
-        for line in textwrap.wrap(measure, SIDE_TITLE_CHARS)
-    )
-    lines = textwrap.wrap(f"{area} · {note}", SIDE_NOTE_CHARS)
-    return head + "".join(f"<br><span style='{style}'>{_esc(line)}</span>" for line in lines)
+    return f"<b>{measure}</b><br><span style='{style}'>{_esc(area)} · {_esc(note)}</span>"
 
 
 class _Claims:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -331,6 +333,8 @@ def known_as_of_shapes(day: dt.date | None, axes: Sequence[str] = ("x",)) -> lis
 # ---- the page's version of a figure -------------------------------------------------------------
 SCREEN_MARGIN = {"l": 8, "r": 8, "t": 36, "b": 8}  # t: room for Plotly's toolbar over the plot
 TITLE_LINE_PX = 18  # a line of a panel title above a grid's top row
+PANEL_TITLE_CHARS = 20  # a panel title's line on a page: about 170 px, half a phone's plot
+SMALL_LINE_EXTRA_CHARS = 8  # a line set in a smaller font holds that many more
 
 
 def screen_layout(layout: dict[str, Any]) -> dict[str, Any]:
@@ -379,17 +383,46 @@ def screen_layout(layout: dict[str, Any]) -> dict[str, Any]:
     return layout
 
 
+_STYLED_LINE = re.compile(r"^((?:<(?:b|i|span[^>]*)>)*)(.*?)((?:</(?:b|i|span)>)*)$")
+
+
+def wrapped_title(text: str, chars: int = PANEL_TITLE_CHARS) -> str:
+    """A panel title with each line longer than ``chars`` visible characters wrapped, each
+    piece keeping the line's own markup (bold, a smaller grey span): Plotly does not wrap,
+    and two side panels share a 390 px phone's width, where a title ran into its neighbour's.
+    A line mixing markup mid-way is left as it is."""
+    lines: list[str] = []
+    for line in text.split("<br>"):
+        match = _STYLED_LINE.match(line)
+        inner = match.group(2) if match else line
+        visible = html.unescape(inner)
+        limit = chars + (SMALL_LINE_EXTRA_CHARS if match and "font-size" in match.group(1) else 0)
+        if not match or "<" in inner or len(visible) <= limit:
+            lines.append(line)
+            continue
+        opening, closing = match.group(1), match.group(3)
+        lines += [
+            f"{opening}{html.escape(piece, quote=False)}{closing}"
+            for piece in textwrap.wrap(visible, limit)
+        ]
+    return "<br>".join(lines)
+
+
 def screen_figure(fig: go.Figure) -> go.Figure:
-    """A copy of ``fig`` laid out for a page (``screen_layout``), without Plotly's legend: the
-    page sets the chart's key as text (``charts/key.py``). Swatch-only traces are hidden rather
-    than dropped, so a clicked mark keeps its trace number (the URL stores it). ``fig`` is left
-    as it is, for the exports."""
+    """A copy of ``fig`` laid out for a page (``screen_layout``), its panel titles wrapped for a
+    phone (``wrapped_title``), without Plotly's legend: the page sets the chart's key as text
+    (``charts/key.py``). Swatch-only traces are hidden rather than dropped, so a clicked mark
+    keeps its trace number (the URL stores it). ``fig`` is left as it is, for the exports."""
     import plotly.graph_objects as go
 
     from dashboard.charts.key import draws_nothing
 
     figure = fig.to_dict()
-    layout = screen_layout(figure.get("layout", {}))
+    layout = figure.get("layout", {})
+    for note in layout.get("annotations", []):
+        if note.get("yref") == "paper" and note.get("yanchor") == "bottom" and note.get("text"):
+            note["text"] = wrapped_title(str(note["text"]))  # before the margin counts lines
+    layout = screen_layout(layout)
     layout["showlegend"] = False
     data = [
         {**trace, "visible": False} if trace.get("showlegend") and draws_nothing(trace) else trace
