@@ -224,6 +224,31 @@ def test_a_slide_caption_drops_what_only_a_page_can_do() -> None:
     assert briefing_pack.slide_caption(caption) == expected
 
 
+def test_a_slide_caption_keeps_whole_sentences_that_fit_its_box() -> None:
+    caption = "First sentence says what is drawn. " + "A long explanation follows. " * 30
+    kept = briefing_pack.slide_caption(caption, limit=100)
+    assert kept.startswith("First sentence says what is drawn.") and kept.endswith(".")
+    assert len(kept) <= 100
+    only = "One very long sentence " * 40 + "."
+    assert briefing_pack.slide_caption(only, limit=100) == only.strip()  # never empty
+
+
+def test_a_grid_on_a_slide_shows_its_years_on_the_bottom_row_only() -> None:
+    layout = {
+        "xaxis": {"anchor": "y"},
+        "yaxis": {"domain": [0.6, 1.0]},
+        "xaxis2": {"anchor": "y2", "matches": "x"},
+        "yaxis2": {"domain": [0.3, 0.5]},
+        "xaxis3": {"anchor": "y3", "matches": "x"},
+        "yaxis3": {"domain": [0.0, 0.2]},
+        "xaxis4": {"anchor": "y4", "matches": "x"},
+        "yaxis4": {"domain": [0.0, 0.2]},
+    }
+    briefing_pack._years_on_the_bottom_row_only(layout)
+    hidden = {key for key in layout if layout[key].get("showticklabels") is False}
+    assert hidden == {"xaxis", "xaxis2"}
+
+
 def test_a_source_without_a_date_or_link_is_listed_without_empty_fields() -> None:
     row = SimpleNamespace(
         source_id="s1", label="Outlet", title="A title", published="", published_basis="",

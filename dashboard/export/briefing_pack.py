@@ -42,17 +42,25 @@ INK = RGBColor(0x1F, 0x23, 0x28)
 MUTED = RGBColor(0x6E, 0x77, 0x81)
 ACCENT = RGBColor(0x00, 0x72, 0xB2)
 SOURCES_PER_SLIDE = 12  # two columns of six
+SLIDE_CAPTION_CHARS = 420  # three lines at 12 pt across the slide: the caption box's height
+SLIDE_LEGEND_PX = 60  # two rows of a legend across a slide's chart, above its top panel titles
 CHART_PX_WIDTH = 1600  # layout pixels of a chart image (drawn at 2x): sharp on a projector
 
 # Sentences of a page caption that speak of what only the page can do.
 _PAGE_ONLY = re.compile(r"\b(hover|click|sidebar|below the chart|scroll)\b", re.IGNORECASE)
 
 
-def slide_caption(caption: str) -> str:
+def slide_caption(caption: str, limit: int = SLIDE_CAPTION_CHARS) -> str:
     """A chart's caption for a slide: the sentences about hovering, clicking or the sidebar,
-    which a slide cannot offer, left out."""
+    which a slide cannot offer, left out; and whole sentences up to ``limit`` characters (at
+    least the first), so it fits its box (the speaker notes keep the whole caption)."""
     sentences = re.split(r"(?<=[.!?])\s+", caption.strip())
-    return " ".join(s for s in sentences if s and not _PAGE_ONLY.search(s))
+    kept: list[str] = []
+    for sentence in (s for s in sentences if s and not _PAGE_ONLY.search(s)):
+        if kept and len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
 
 
 def _text(
@@ -124,11 +132,36 @@ def _slide_png(spec: ChartSpec, box_w: int, box_h: int) -> bytes:
     figure = spec.figure.to_dict()
     layout = theme.screen_layout(figure.get("layout", {}))
     layout["margin"] = {"l": 10, "r": 10, "t": 30, "b": 10}  # t: panel titles of a grid
+    legend = layout.get("legend") or {}
+    if legend.get("yref") == "container" and layout.get("showlegend") is not False:
+        # a legend under the export's title (the strength charts): at the top of the image,
+        # above the first panel's title, instead of at the export's height over it
+        layout["legend"] = {**legend, "y": 1, "yanchor": "top"}
+        layout["margin"]["t"] += SLIDE_LEGEND_PX
+    _years_on_the_bottom_row_only(layout)
     width = CHART_PX_WIDTH
     layout["width"], layout["height"] = width, round(width * box_h / box_w)
     fig = go.Figure(data=figure["data"], layout=layout, _validate=False)
     size = (width, layout["height"])
     return chart_files.render_image(fig, "png", scale=chart_files.PNG_SCALE, size=size)
+
+
+def _years_on_the_bottom_row_only(layout: dict[str, Any]) -> None:
+    """In a grid whose panels share one time axis (``matches``), tick labels on the bottom row
+    only: a slide gives a grid little height, and each row's years ran into the titles of
+    the panels under it."""
+    axes = {key: axis for key, axis in layout.items() if re.fullmatch(r"xaxis\d*", key)}
+    if len(axes) < 3 or not any(axis.get("matches") for axis in axes.values()):
+        return
+
+    def bottom(key: str) -> float:
+        y_key = "yaxis" + str(axes[key].get("anchor", "y"))[1:]
+        return float((layout.get(y_key) or {}).get("domain", [0, 1])[0])
+
+    lowest = min(bottom(key) for key in axes)
+    for key, axis in axes.items():
+        if bottom(key) > lowest + 1e-9:
+            axis["showticklabels"] = False
 
 
 def _picture_box(png: bytes, box_w: int, box_h: int) -> tuple[int, int]:
