@@ -833,15 +833,14 @@ def map_choice(ds: Dataset, state: FilterState) -> Any:
 
 def map_chart(spec: ChartSpec, choice: Any) -> Any:
     """The map with its downloads; a click picks a place (written to the URL). Returns the
-    choice after the click. On narrow screens the legends give way to the map (the caption
+    choice after the click. On narrow screens the names give way to the map (the key above it
     says what the shading means)."""
     from dashboard.view.places import MapChoice, selected_place
 
-    # On a phone (the map about 350 px wide) the names and keys would cover the map: they give
-    # way, and a note says where they are (a tap shows a place's name and count).
+    # On a phone (the map about 350 px wide) the names and the inset would cover the map: they
+    # give way, and a note says where they are (a tap shows a place's name and count).
     st.html(
         "<style>@media (max-width: 640px) {"
-        " .st-key-province_map_box .legend, .st-key-province_map_box .legend2,"
         " .st-key-province_map_box .geo .scatterlayer text,"
         " .st-key-province_map_box .geo2 { display: none; } }"
         " @media (min-width: 641px) { .st-key-map_narrow_note { display: none; } }</style>"
@@ -849,7 +848,7 @@ def map_chart(spec: ChartSpec, choice: Any) -> Any:
     generation = st.session_state.get(_MAP_CHART_GEN, 0)
     with st.container(key="map_narrow_note"):
         st.caption(
-            "On a narrow screen the map shows no names or key: tap a province or a marker for "
+            "On a narrow screen the map shows no names: tap a province or a marker for "
             "its name and records, or choose a place in the list below the map."
         )
     with st.container(key="province_map_box"):

@@ -53,19 +53,24 @@ def luminance(color: str) -> float:
 
 
 def map_problems(reader: Reader) -> list[str]:
-    """On a phone the map keeps 300 px and gives up its key (a note says so)."""
+    """On a phone the map keeps 300 px, its key is text above it (Plotly draws no legend), and
+    a note says the names give way."""
     problems = []
     (frame,) = reader.page.evaluate(GEO_SIZE_JS)
     if frame["width"] < MIN_PLOT_PX:
         problems.append(f"map: the map itself is {frame['width']:.0f} px wide")
-    legend_shown = reader.page.evaluate(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot g.legend'))"
-        ".some((g) => getComputedStyle(g).display !== 'none')"
+    legend_entries = reader.page.evaluate(
+        "() => document.querySelectorAll('.js-plotly-plot g.legend g.traces').length"
     )
-    if legend_shown:
-        problems.append("map: the key is drawn on a phone")
-    if "On a narrow screen the map shows no names or key" not in reader.main_text():
-        problems.append("map: no note that the narrow map shows no names or key")
+    if legend_entries:
+        problems.append(f"map: Plotly draws {legend_entries} legend entries on the page")
+    key = reader.page.evaluate(
+        "() => Array.from(document.querySelectorAll('.chart-key')).map((k) => k.innerText)"
+    )
+    if not any("No record" in text and "Border crossing" in text for text in key):
+        problems.append("map: no key above the map")
+    if "On a narrow screen the map shows no names" not in reader.main_text():
+        problems.append("map: no note that the narrow map shows no names")
     return problems
 
 
