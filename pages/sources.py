@@ -11,7 +11,6 @@ dashboard/ui/evidence_html.py): a document or quote is shown as written, never a
 import streamlit as st
 
 from dashboard import ui
-from dashboard.charts.theme import SOURCE_KIND_LABELS
 from dashboard.ui import evidence_html
 from dashboard.view.evidence import coverage_line, source_views, sources_table
 
@@ -43,10 +42,7 @@ if seed_tab.open:
         if not seeds:
             st.info("No seed document matches the current filters.")
         for view in seeds:
-            st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
-            st.badge(SOURCE_KIND_LABELS["seed"], icon=":material/format_quote:", color="blue")
-            st.caption(ui.plain(view.counts_text()))
-            st.html(evidence_html.metadata_html(view))
+            ui.source_heading(view)
             # the marks link to the records list and back: both in the one container
             with ui.lazy_expander(view.full_text_label(), key=f"{view.anchor}-text") as text:
                 if text.open:
@@ -64,10 +60,7 @@ if external_tab.open:
         if not external:
             st.info("No external source matches the current filters.")
         for view in external:
-            st.subheader(ui.plain(view.label), anchor=view.anchor, divider="gray")
-            st.badge(SOURCE_KIND_LABELS["external"], icon=":material/link:", color="gray")
-            st.caption(ui.plain(view.counts_text()))
-            st.html(evidence_html.metadata_html(view))
+            ui.source_heading(view)
             if view.evidence:
                 st.html(evidence_html.evidence_html(view))
             else:

@@ -522,6 +522,27 @@ def _filter_sidebar(options: fl.FilterOptions) -> None:
 _OPENED = "lazy_opened"  # key -> an expander's open state, or (tab labels, chosen position)
 
 
+# A source's badge on the Sources page, by kind: (icon, colour).
+_SOURCE_BADGES = {
+    "seed": (":material/format_quote:", "blue"),
+    "external": (":material/link:", "gray"),
+}
+
+
+def source_heading(view: Any) -> None:
+    """A source's heading on the Sources page (its anchor for links), its kind, its counts and
+    its metadata table: the same for a seed document and an external source."""
+    from dashboard.charts.theme import SOURCE_KIND_LABELS
+    from dashboard.ui import evidence_html
+
+    kind = "seed" if view.kind == "seed" else "external"
+    icon, color = _SOURCE_BADGES[kind]
+    st.subheader(plain(view.label), anchor=view.anchor, divider="gray")
+    st.badge(SOURCE_KIND_LABELS[kind], icon=icon, color=color)
+    st.caption(plain(view.counts_text()))
+    st.html(evidence_html.metadata_html(view))
+
+
 def lazy_expander(label: str, *, key: str) -> Any:
     """A collapsed expander whose ``.open`` says whether to build its content: use as
     ``with ui.lazy_expander(label, key=...) as box:`` then ``if box.open: ...``. ``key`` must be
