@@ -12,7 +12,7 @@ which only decide what each mark looks like. Rules that keep the charts honest l
 
 Lane names sit above their lanes, inside the plot, not as tick labels beside it: a phone's
 390 px could not spare the 100 px a column of names takes. The legend is on the right in an
-exported file; a page moves it under the plot (``theme.screen_layout``).
+exported file; a page sets it as text above the chart (``charts/key.py``).
 """
 
 from __future__ import annotations
