@@ -35,8 +35,8 @@ if choice.place_id:
             f"{ui.plain(found.name)} has no marker on the map: no gazetteer page giving its "
             "coordinates was found, so none are invented (its records count for its province)."
         )
-with ui.lazy_expander(
-    f"Records behind this map ({len(spec.rows)} record–province pairs)", key="map_records"
-) as box:
-    if box.open:
-        ui.table(places.records_table(spec.rows, ds.places))
+ui.lazy_table(
+    f"Records behind this map ({len(spec.rows)} record–province pairs)",
+    key="map_records",
+    rows=lambda: places.records_table(spec.rows, ds.places),
+)

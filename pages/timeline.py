@@ -4,7 +4,7 @@ The answer in one sentence, then one swimlane per jurisdiction with every report
 delisting considered, delisted, ban suspended, relisted), a plain status table for readers who
 skip charts, the period the sources cover, and the key events around the delistings. Every mark
 leads to its rows: hover for sources and quotes, click for the records, or open the tables
-(built only when opened: ui.lazy_expander).
+(built only when opened: ui.lazy_table).
 Answers come from dashboard/view/steps.py; data text is shown as text, never as markup.
 """
 
@@ -32,11 +32,11 @@ picked = data.selected_records(steps.rows, clicked)
 if not picked.empty:
     st.markdown("**Records of the selected mark**")
     ui.table(data.for_display(picked))
-with ui.lazy_expander(
-    f"Records behind this chart ({len(steps.rows)})", key="timeline_designation_records"
-) as box:
-    if box.open:
-        ui.table(data.for_display(steps.rows))
+ui.lazy_table(
+    f"Records behind this chart ({len(steps.rows)})",
+    key="timeline_designation_records",
+    rows=lambda: data.for_display(steps.rows),
+)
 
 undated = data.undated_designations(designations)
 if not undated.empty:
@@ -65,11 +65,11 @@ picked_events = data.selected_records(events.rows, clicked_events)
 if not picked_events.empty:
     st.markdown("**Records of the selected event**")
     ui.table(data.for_display(picked_events))
-with ui.lazy_expander(
-    f"Records behind this chart ({len(events.rows)})", key="timeline_event_records"
-) as box:
-    if box.open:
-        ui.table(data.for_display(events.rows))
+ui.lazy_table(
+    f"Records behind this chart ({len(events.rows)})",
+    key="timeline_event_records",
+    rows=lambda: data.for_display(events.rows),
+)
 
 undated_events = data.undated_events(view)
 if not undated_events.empty:

@@ -337,6 +337,12 @@ PANEL_TITLE_CHARS = 20  # a panel title's line on a page: about 170 px, half a p
 SMALL_LINE_EXTRA_CHARS = 8  # a line set in a smaller font holds that many more
 
 
+def is_panel_title(note: Mapping[str, Any]) -> bool:
+    """Whether an annotation is a subplot's title as ``make_subplots`` places it: on the paper,
+    resting on the top of its panel."""
+    return note.get("yref") == "paper" and note.get("yanchor") == "bottom"
+
+
 def screen_layout(layout: dict[str, Any]) -> dict[str, Any]:
     """A chart's layout as a page (or a slide, which sets its own title) shows it, from 1366 px
     down to a 390 px phone.
@@ -357,9 +363,7 @@ def screen_layout(layout: dict[str, Any]) -> dict[str, Any]:
     # a grid's top panel titles sit above the plot, in the top margin: under the toolbar's
     # row, not beneath its buttons
     top_titles = [
-        note
-        for note in layout["annotations"]
-        if note.get("yref") == "paper" and note.get("yanchor") == "bottom" and note.get("y", 0) >= 1
+        note for note in layout["annotations"] if is_panel_title(note) and note.get("y", 0) >= 1
     ]
     if top_titles:
         lines = max(str(note.get("text", "")).count("<br>") + 1 for note in top_titles)
@@ -420,7 +424,7 @@ def screen_figure(fig: go.Figure) -> go.Figure:
     figure = fig.to_dict()
     layout = figure.get("layout", {})
     for note in layout.get("annotations", []):
-        if note.get("yref") == "paper" and note.get("yanchor") == "bottom" and note.get("text"):
+        if is_panel_title(note) and note.get("text"):
             note["text"] = wrapped_title(str(note["text"]))  # before the margin counts lines
     layout = screen_layout(layout)
     layout["showlegend"] = False

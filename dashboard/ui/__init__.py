@@ -555,6 +555,14 @@ def lazy_expander(label: str, *, key: str) -> Any:
     return st.expander(label, key=key, on_change="rerun")
 
 
+def lazy_table(label: str, *, key: str, rows: Callable[[], Any]) -> None:
+    """A collapsed expander holding a table (``table``) whose rows are made only when the
+    reader opens it: ``rows`` is called then, not on every run."""
+    with lazy_expander(label, key=key) as box:
+        if box.open:
+            table(rows())
+
+
 def lazy_tabs(labels: list[str], *, key: str) -> Sequence[Any]:
     """Tabs of which only the chosen one has ``.open`` true: the page builds only its content.
     ``key`` must be unique in the app and the same on every run."""
