@@ -1,10 +1,14 @@
 """Strength: how big are these groups, and according to whom?
 
 One chart per group (the reader picks the group), every claim over time drawn as stated and
-coloured by who made it, with figures said again marked as echoes; the comparisons in words,
-under the one rule (dashboard/view/claims.py); capacity indicators apart; the claims with their
-lineage and evidence. Data text is shown as text, never as markup.
+coloured by who made it, with figures said again marked as echoes: the claims that can be
+compared first, what counts something else or another area when the reader opens it (the
+exports and the briefing pack draw both together); the comparisons in words, under the one rule
+(dashboard/view/claims.py); capacity indicators apart, on demand; the claims with their lineage
+and evidence. Data text is shown as text, never as markup.
 """
+
+import functools
 
 import streamlit as st
 
@@ -48,8 +52,16 @@ else:
         st.markdown(f"**{ui.plain(sentence)}.**")
     else:
         st.markdown(f"**{ui.plain(claims.why_not_compared(frame, chosen))}.**")
-    for spec in ui.built(strength.build_strength_chart, ds, state, subject_id=chosen, log_y=log_y):
+    chart = functools.partial(ui.built, strength.build_strength_chart, ds, state, log_y=log_y)
+    for spec in chart(subject_id=chosen, part="comparable"):
         ui.show_chart(spec, "strength_chart", selectable=False)
+    sides = strength.side_panels(ds, state, subject_id=chosen)
+    if sides:
+        label = f"What counts something else or covers another area ({sides} panels)"
+        with ui.lazy_expander(label, key="strength_other_panels") as box:
+            if box.open:
+                for spec in chart(subject_id=chosen, part="others"):
+                    ui.show_chart(spec, "strength_side_chart", selectable=False)
 
 st.subheader("Every comparison in numbers")
 if len(comparisons):
@@ -80,14 +92,18 @@ if len(restated):
         st.caption(f"The first {LISTED} of {len(restated):,}; every row is in the table below.")
 
 st.subheader("Capacity behind the groups")
-capacity = ui.built(strength.build_capacity_chart, ds, state)
-if not capacity:
-    st.info("No capacity indicator (madrassas, students, budget) matches the current filters.")
-for spec in capacity:
-    ui.show_chart(spec, "capacity_indicators", selectable=False)
+with ui.lazy_expander("Madrassas, students and budgets: the chart", key="strength_capacity") as box:
+    if box.open:
+        capacity = ui.built(strength.build_capacity_chart, ds, state)
+        if not capacity:
+            st.info("No capacity indicator matches the current filters.")
+        for spec in capacity:
+            ui.show_chart(spec, "capacity_indicators", selectable=False)
 
 st.subheader("All claims")
 if frame.empty:
     st.caption("No claim under the current filters.")
 else:
-    ui.table(claims.claims_table(frame), complete_in="the strength charts' CSV downloads")
+    with ui.lazy_expander(f"Every claim in view ({len(frame):,})", key="strength_claims") as box:
+        if box.open:
+            ui.table(claims.claims_table(frame), complete_in="the strength charts' CSV downloads")

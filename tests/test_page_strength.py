@@ -28,18 +28,23 @@ def shown_text(app: AppTest) -> list[str]:
     return [md.value.replace("\\", "") for md in app.markdown]
 
 
+def panel_count(figure: dict) -> int:
+    return sum(1 for key in figure["layout"] if key.startswith("xaxis"))
+
+
 def test_strength_page_shows_every_group_and_the_comparison() -> None:
     app = open_strength()
     assert not app.exception
-    # the group picked (ISIS-K first) and the capacity panel
-    assert len(figures(app)) == 2
+    # the group picked (ISIS-K first): its comparable claims alone, the rest on demand
+    (chart,) = figures(app)
+    assert panel_count(chart) == 1
     picker = app.get("button_group")[0]
     assert len(picker.proto.options) == 7  # ISIS-K, TTP, al-Qaeda, JA, ETIM, AQIS, all groups
     text = shown_text(app)
     assert any(t.startswith("**Oriental Express' more than 25,000 (2024) is at least 7.1×")
                for t in text)  # fmt: skip
     assert any("repeated unchanged since 10 Nov 2021" in t for t in text)  # figures said again
-    assert len(app.dataframe) == 2  # comparisons and all claims
+    assert len(app.dataframe) == 1  # the comparisons; every claim is listed when opened
 
 
 STATES = {
@@ -69,6 +74,36 @@ def test_the_overview_and_the_strength_page_agree(name: str) -> None:
         assert card in said
 
 
+def test_side_panels_capacity_and_claims_are_built_when_opened() -> None:
+    """The side panels (what counts something else or another area), the capacity chart and
+    the claims table are built only when the reader opens their expanders; the comparable and
+    the side panels together hold every claim of the exported chart."""
+    from dashboard.charts import strength
+    from dashboard.ingest.loader import load_dataset
+    from dashboard.view.filters import FilterState
+
+    app = open_strength()
+    sides, capacity, every_claim = app.expander
+    assert sides.label == "What counts something else or covers another area (8 panels)"
+    assert every_claim.label == "Every claim in view (78)"
+    assert not sides.children and not capacity.children and not every_claim.children
+    for key in ("strength_other_panels", "strength_capacity", "strength_claims"):
+        app.session_state[key] = True  # as the reader's click sets it
+    app.run()
+    assert not app.exception
+    assert len(app.expander[2].dataframe[0].value) == 78
+    comparable, others, indicators = figures(app)
+    assert (panel_count(comparable), panel_count(others)) == (1, 8)
+    assert "Madrassas" in json.dumps(indicators)
+    (exported,) = strength.build_strength_chart(load_dataset(), FilterState(), subject_id="isis-k")
+
+    def marks(*figs: dict) -> list[str]:
+        xs = (x for fig in figs for t in fig["data"] for x in list(t.get("x", [])))
+        return sorted(str(x) for x in xs if x is not None)  # legend swatches draw no mark
+
+    assert marks(comparable, others) == marks(exported.figure.to_dict())
+
+
 def test_log_toggle_switches_the_axis() -> None:
     app = open_strength()
     assert figures(app)[0]["layout"]["yaxis"].get("type") != "log"
@@ -88,7 +123,7 @@ def test_picking_a_group_draws_its_chart_and_states_its_comparison() -> None:
     app = open_strength()
     app.get("button_group")[0].set_value("afghanistan").run()
     assert not app.exception
-    assert len(figures(app)) == 2  # the group's chart and the capacity chart
+    assert len(figures(app)) == 1  # the group's comparable claims
     # a chart's title is page text on the page (ui.show_chart), so it wraps on a phone
     assert any("All groups in Afghanistan" in t for t in shown_text(app) if t.startswith("**"))
     assert any("Shoigu's more than 23,000" in t for t in shown_text(app))

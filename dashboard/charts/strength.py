@@ -449,10 +449,16 @@ def _legend(frame: pd.DataFrame) -> list[Trace]:
     return traces
 
 
-def _grid(panels: int) -> tuple[int, int, dict[str, Any]]:
+def _grid(panels: int, *, main: bool = True) -> tuple[int, int, dict[str, Any]]:
     """Rows, columns and make_subplots options: the main panel across the top, the others two
-    (or, when there are many, three) to a row below it; subplots are numbered in ``panels``
-    order (``panel_sets``)."""
+    to a row below it; subplots are numbered in ``panels`` order (``panel_sets``). Without
+    ``main`` (the side panels on their own) every panel is a side panel."""
+    if not main:
+        cols = min(panels, 2)
+        side_rows = math.ceil(panels / cols)
+        grid = [[{} if row * cols + col < panels else None for col in range(cols)]
+                for row in range(side_rows)]  # fmt: skip
+        return side_rows, cols, {"specs": grid, "row_heights": [SIDE_PANEL_PX + 40] * side_rows}
     if panels <= 2:
         heights = [MAIN_PANEL_PX] + [SIDE_PANEL_PX + 60] * (panels - 1)
         return panels, 1, {"row_heights": heights}
@@ -475,10 +481,16 @@ def claims_figure(
     subtitle: str,
     source_text: str,
     log_y: bool,
+    part: str = "all",
 ) -> Any:
     """One group's claims over time: the main comparable set large, what counts something
-    else in side panels, every claim drawn as stated."""
-    sets = panel_sets(frame)
+    else in side panels, every claim drawn as stated. ``part`` (``PARTS``) draws all the
+    panels, the main one alone, or the side panels alone."""
+    every = panel_sets(frame)
+    sets = {"all": every, "comparable": every[:1], "others": every[1:]}[part]
+    with_main = part != "others"
+    if part != "all":
+        frame = frame.loc[pd.MultiIndex.from_frame(frame[["measure", "area_key"]]).isin(sets)]
     # one mark per statement: outlets reporting the same words of the same day share it
     keys = frame[["statement_id", "estimate_id", "is_restatement", "as_reported_by"]]
     outlets = rule.all_reports(keys)
@@ -501,11 +513,12 @@ def claims_figure(
         bottom = float(values[values > 0].min()) / 3 if (values > 0).any() else 1.0
         tops[rows], bottoms[rows] = top, bottom
         positions.append((rows, top, bottom))
-        note = "" if number == 0 else difference((measure, area), sets[0], places)
+        is_main = with_main and number == 0
+        note = "" if is_main else difference((measure, area), every[0], places)
         label = rule.measure_label(measure)
-        width = 120 if number == 0 else 72
+        width = 120 if is_main else 72
         titles.append(_panel_title(label, area_labels[area], note, width))
-    n_rows, n_cols, options = _grid(len(sets))
+    n_rows, n_cols, options = _grid(len(sets), main=with_main)
     numbers = list(range(1, len(sets) + 1))
     gap = PANEL_GAP_PX / (sum(options["row_heights"]) + PANEL_GAP_PX * (n_rows - 1))
     layout = grid_layout(
@@ -531,7 +544,7 @@ def claims_figure(
                 if log_y
                 else y / (top * 1.05)
             )
-            size = PLOT_PX["main" if number == 1 else "side"]
+            size = PLOT_PX["main" if with_main and number == 1 else "side"]
             claims.positions[rows] = place_labels(
                 x.astype(float), y, claims.label_lengths[rows], size
             )
@@ -540,7 +553,13 @@ def claims_figure(
         percent = measure.endswith("_pct")
         y_axis: dict[str, Any] = {
             # a side panel's title says what it counts; its width goes to the plot
-            "title": {"text": "Percent" if percent else "Number as stated" if number == 1 else ""},
+            "title": {
+                "text": "Percent"
+                if percent
+                else "Number as stated"
+                if with_main and number == 1
+                else ""
+            },
             "gridcolor": GRID_COLOR,
             "zeroline": False,
         }
@@ -555,10 +574,11 @@ def claims_figure(
         layout.setdefault(axis_key("x", number), {}).update(x_axis)
     data += _legend(frame)
     title_lines = title.count("<br>") + (1 if subtitle else 0)
-    height = max(
-        560,
-        130 + LEGEND_PX + MAIN_PANEL_PX + (n_rows - 1) * (SIDE_PANEL_PX + PANEL_GAP_PX + 10) + 150,
-    )
+    if with_main:
+        panels_px = MAIN_PANEL_PX + (n_rows - 1) * (SIDE_PANEL_PX + PANEL_GAP_PX + 10)
+    else:
+        panels_px = sum(options["row_heights"]) + (n_rows - 1) * (PANEL_GAP_PX + 10)
+    height = max(560 if with_main else 380, 130 + LEGEND_PX + panels_px + 150)
     # the theme puts the title 3% of the height down; the legend goes under its lines
     legend_top = 0.03 * height + 28 + 20 * title_lines
     themed = base_layout_dict(title=title, subtitle=subtitle, source_line=source_text)
@@ -594,10 +614,19 @@ CAPTION = (
     "One mark per claim at the date it was made, coloured by who made it and labelled with "
     "the claimant. A bar is a range, a pale bar a word such as 'hundreds'; a dashed arrow up is "
     "'more than', down is 'up to'. A hollow mark is a figure said again, joined by a dotted "
-    "line to its first statement: an echo, not a second source. The first panel holds the "
-    "claims that can be compared; the smaller panels count something else or another area. "
+    "line to its first statement: an echo, not a second source. {panels} "
     "A faint horizontal line spans a date known only to the year or month."
 )
+# What a chart's panels hold, by the part of a group's chart drawn (``PARTS``).
+PANELS = {
+    "all": "The first panel holds the claims that can be compared; the smaller panels count "
+    "something else or another area.",
+    "comparable": "The chart holds the claims that can be compared; what counts something "
+    "else or another area is drawn apart.",
+    "others": "Each panel counts something else or another area than the claims that can be "
+    "compared, so none is read on another's scale.",
+}
+PARTS = tuple(PANELS)
 
 
 def group_order(frame: pd.DataFrame) -> list[str]:
@@ -609,12 +638,13 @@ def group_order(frame: pd.DataFrame) -> list[str]:
     return sorted(counts.index, key=lambda s: (bool(together[s]), -counts[s], overall[s]))
 
 
-def caption_for(row: dict | None, frame: pd.DataFrame, subject_id: str) -> str:
+def caption_for(row: dict | None, frame: pd.DataFrame, subject_id: str, part: str = "all") -> str:
     """The chart's caption: the comparison in words and what it compared (or why there is
     none), then how to read the chart."""
+    how = CAPTION.format(panels=PANELS[part])
     if row is None:
-        return f"{rule.why_not_compared(frame, subject_id)}. {CAPTION}"
-    return f"{_capitalised(row['sentence'])}. {row['compared']} {CAPTION}"
+        return f"{rule.why_not_compared(frame, subject_id)}. {how}"
+    return f"{_capitalised(row['sentence'])}. {row['compared']} {how}"
 
 
 def _capitalised(text: str) -> str:
@@ -639,14 +669,35 @@ def strength_groups(ds: Any, state: FilterState) -> list[tuple[str, str]]:
     return [(subject_id, names[subject_id]) for subject_id in group_order(frame)]
 
 
+def _group_rows(ds: Any, state: FilterState, subject_id: str) -> pd.DataFrame:
+    frame = rule.claims_in_view(view_of(ds, state))
+    return frame[frame["subject_id"] == subject_id]
+
+
+def side_panels(ds: Any, state: FilterState, *, subject_id: str) -> int:
+    """How many side panels a group's chart has (what counts something else or another area):
+    the page names the number before the reader asks for them."""
+    return max(len(panel_sets(_group_rows(ds, state, subject_id))) - 1, 0)
+
+
+# A chart's id and title by the part of a group's chart drawn: the page draws the comparable
+# panel and, when the reader asks, the side panels; exports and the briefing pack draw all.
+_PART_ID = {"all": "", "comparable": "-comparable", "others": "-other-panels"}
+
+
 def build_strength_chart(
-    ds: Any, state: FilterState, *, subject_id: str, log_y: bool = False
+    ds: Any, state: FilterState, *, subject_id: str, log_y: bool = False, part: str = "all"
 ) -> list[ChartSpec]:
     """One group's chart (the page draws the group the reader picks; building all seven for
-    every first view cost five times a plain page); none when the group has no claim in view."""
+    every first view cost five times a plain page), or ``part`` of it (``PARTS``); none when
+    the group (or the part) has no claim in view."""
     view = view_of(ds, state)
     frame = rule.claims_in_view(view)
-    rows = frame[frame["subject_id"] == subject_id]
+    rows = _group_rows(ds, state, subject_id)
+    if part != "all" and not rows.empty:
+        sets = panel_sets(rows)
+        sets = sets[:1] if part == "comparable" else sets[1:]
+        rows = rows.loc[pd.MultiIndex.from_frame(rows[["measure", "area_key"]]).isin(sets)]
     if rows.empty:
         return []
     comparisons = rule.comparisons_in_view(view)
@@ -655,19 +706,22 @@ def build_strength_chart(
     source_ids = tuple(dict.fromkeys(rows["source_id"].astype(str)))
     top = rule.headline(frame, comparisons, subject_id)
     title = rule.group_title(subject, top)
+    if part == "others":
+        title = f"{subject}: what counts something else or covers another area"
     fig = claims_figure(
-        rows,
+        _group_rows(ds, state, subject_id),
         ds.places,
         title="<br>".join(_esc(line) for line in textwrap.wrap(title, TITLE_CHARS)),
         subtitle=subtitle + (" · log scale" if log_y else ""),
         source_text=_wrap(source_line(ds, source_ids), 130),
         log_y=log_y,
+        part=part,
     )
     return [
         ChartSpec(
-            chart_id=f"strength-{_slug(subject)}",
+            chart_id=f"strength-{_slug(subject)}{_PART_ID[part]}",
             title=title,
-            caption=caption_for(top, frame, subject_id)
+            caption=caption_for(top, frame, subject_id, part)
             + _crowded_note(rows["statement_id"].nunique()),
             figure=fig,
             rows=_export_rows(rows),
