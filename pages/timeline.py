@@ -1,10 +1,11 @@
 """Designations timeline: who has taken the Taliban off its terrorist list, and when.
 
-The answer in one sentence, then one swimlane per jurisdiction with every reported step (listed,
-delisting considered, delisted, ban suspended, relisted), a plain status table for readers who
-skip charts, the period the sources cover, and the key events around the delistings. Every mark
-leads to its rows: hover for sources and quotes, click for the records, or open the tables
-(built only when opened: ui.lazy_table).
+The answer in one sentence, then two tabs: one swimlane per jurisdiction with every reported
+step (listed, delisting considered, delisted, ban suspended, relisted), and the key events
+around the delistings (only the chosen tab is built: ui.lazy_tabs; a link to a clicked event
+opens its tab); then a plain status table for readers who skip charts and the period the
+sources cover. Every mark leads to its rows: hover for sources and quotes, click for the
+records, or open the tables (built only when opened: ui.lazy_table).
 Answers come from dashboard/view/steps.py; data text is shown as text, never as markup.
 """
 
@@ -27,21 +28,58 @@ ui.filter_notice(ds, state)
 
 
 steps = ui.built(timeline.build_designation_timeline, ds, state)
-clicked = ui.show_chart(steps, "timeline_designations", url_param="mark")
-picked = data.selected_records(steps.rows, clicked)
-if not picked.empty:
-    st.markdown("**Records of the selected mark**")
-    ui.table(data.for_display(picked))
-ui.lazy_table(
-    f"Records behind this chart ({len(steps.rows)})",
-    key="timeline_designation_records",
-    rows=lambda: data.for_display(steps.rows),
+events = ui.built(timeline.build_event_timeline, ds, state)
+designations_tab, events_tab = ui.lazy_tabs(
+    [
+        f"Designations and delistings ({len(steps.rows)} records)",
+        f"Key events around them ({len(events.rows)} records)",
+    ],
+    key="timeline_chart",
+    first=1 if ui.page_param("event") and not ui.page_param("mark") else 0,
 )
-
-undated = data.undated_designations(designations)
-if not undated.empty:
-    st.markdown("**Undated reports** (counted in the status table, not drawn at an invented date)")
-    ui.table(undated)
+with designations_tab:
+    if designations_tab.open:
+        clicked = ui.show_chart(steps, "timeline_designations", url_param="mark")
+        picked = data.selected_records(steps.rows, clicked)
+        if not picked.empty:
+            st.markdown("**Records of the selected mark**")
+            ui.table(data.for_display(picked))
+        ui.lazy_table(
+            f"Records behind this chart ({len(steps.rows)})",
+            key="timeline_designation_records",
+            rows=lambda: data.for_display(steps.rows),
+        )
+        undated = data.undated_designations(designations)
+        if not undated.empty:
+            st.markdown(
+                "**Undated reports** (counted in the status table, not drawn at an invented date)"
+            )
+            ui.table(undated)
+    else:
+        ui.chart_not_drawn("timeline_designations")
+with events_tab:
+    if events_tab.open:
+        st.caption(
+            "The takeover, meetings, attacks, arrests and prosecutions, diplomatic steps and "
+            "infrastructure around the delistings. Choose event types under Filters › Event "
+            "types in the sidebar."
+        )
+        clicked_events = ui.show_chart(events, "timeline_events", url_param="event")
+        picked_events = data.selected_records(events.rows, clicked_events)
+        if not picked_events.empty:
+            st.markdown("**Records of the selected event**")
+            ui.table(data.for_display(picked_events))
+        ui.lazy_table(
+            f"Records behind this chart ({len(events.rows)})",
+            key="timeline_event_records",
+            rows=lambda: data.for_display(events.rows),
+        )
+        undated_events = data.undated_events(view)
+        if not undated_events.empty:
+            st.markdown("**Undated events** (reported without a date, so not drawn)")
+            ui.table(undated_events)
+    else:
+        ui.chart_not_drawn("timeline_events")
 
 st.subheader("Status by jurisdiction")
 st.caption(
@@ -52,26 +90,3 @@ st.caption(
 )
 st.dataframe(data.status_by_jurisdiction(designations), hide_index=True, width="stretch")
 st.markdown(ui.plain(data.coverage(view)))
-
-st.subheader("Key events")
-st.caption(
-    "The takeover, meetings, attacks, arrests and prosecutions, diplomatic steps and "
-    "infrastructure around the delistings. Choose event types under Filters › Event types "
-    "in the sidebar."
-)
-events = ui.built(timeline.build_event_timeline, ds, state)
-clicked_events = ui.show_chart(events, "timeline_events", url_param="event")
-picked_events = data.selected_records(events.rows, clicked_events)
-if not picked_events.empty:
-    st.markdown("**Records of the selected event**")
-    ui.table(data.for_display(picked_events))
-ui.lazy_table(
-    f"Records behind this chart ({len(events.rows)})",
-    key="timeline_event_records",
-    rows=lambda: data.for_display(events.rows),
-)
-
-undated_events = data.undated_events(view)
-if not undated_events.empty:
-    st.markdown("**Undated events** (reported without a date, so not drawn)")
-    ui.table(undated_events)

@@ -1,8 +1,9 @@
 """AppTest: the timeline page answers who delisted the Taliban, shows both charts, the status
 table, the coverage line and every record, follows the filters, and shows data as text.
 
-The records behind each chart are built only once the reader opens their expander
-(ui.lazy_expander): ``open_records`` sets its key as the browser's click sets the widget."""
+The two charts are tabs of which only the chosen one is built (ui.lazy_tabs), and the records
+behind each chart are built only once the reader opens their expander (ui.lazy_expander):
+``events_tab`` and ``open_records`` set their keys as the browser's click sets the widget."""
 
 from __future__ import annotations
 
@@ -29,9 +30,20 @@ def open_timeline(**params: str) -> AppTest:
 RECORDS = {"designations": "timeline_designation_records", "events": "timeline_event_records"}
 
 
+def events_tab(at: AppTest) -> AppTest:
+    """Choose the key events tab, as a reader's click does."""
+    (label,) = [tab.label for tab in at.tabs if tab.label.startswith("Key events")]
+    at.session_state["timeline_chart"] = label
+    at.run()
+    assert not at.exception
+    return at
+
+
 def open_records(at: AppTest, *charts: str) -> AppTest:
     """Open the "Records behind this chart" expander of each chart named ("designations",
-    "events"), as a reader's click does."""
+    "events"), as a reader's click does (the events tab first)."""
+    if "events" in charts:
+        events_tab(at)
     for chart in charts:
         at.session_state[RECORDS[chart]] = True
     at.run()
@@ -89,13 +101,17 @@ def test_the_page_answers_and_shows_both_charts_the_status_and_the_records() -> 
     lede = at.markdown[0].value
     for words in ("Kazakhstan", "Kyrgyzstan", "Sep 2024", "Russia", "Apr 2025", "suspended"):
         assert words in lede, words
-    designations, _ = charts(at)
+    (designations,) = charts(at)  # the key events tab is built when chosen
+    assert [tab.label for tab in at.tabs] == [
+        "Designations and delistings (24 records)",
+        "Key events around them (74 records)",
+    ]
     titles = [m.value for m in at.markdown if m.value.startswith("**")]
     assert any("Kazakhstan and Kyrgyzstan delisted the Taliban" in t for t in titles)
     assert designations["layout"]["title"]["text"] == ""  # page text instead (it wraps)
     assert ("Russia", "17 Apr 2025 ×5") in marks(designations)
     assert ("Kazakhstan", "29 Dec 2023 ×4") in marks(designations)
-    assert any(t.startswith("**Key events") for t in titles)
+    assert not any(t.startswith("**Key events") for t in titles)
     status = frame(at, "Jurisdiction", "Latest step").set_index("Jurisdiction")
     assert status.loc["Russia", "Latest step"] == "Ban suspended"
     assert status.loc["Russia", "Date"] == "17 Apr 2025"
@@ -107,6 +123,10 @@ def test_the_page_answers_and_shows_both_charts_the_status_and_the_records() -> 
     assert set(records["Evidence"]) == {"Seed quote", "External summary"}
     coverage = [m.value for m in at.markdown if "Coverage" in m.value]
     assert coverage and "Jul 2025" in coverage[0] and "not a live feed" in coverage[0]
+    (events,) = charts(events_tab(at))  # the designations tab is not built now
+    assert events["layout"]["title"]["text"] == ""
+    titles = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert any(t.startswith("**Key events") for t in titles)
     undated_events = frame(at, "Event", "Quote or summary")
     assert (undated_events["Date (as stated)"] == "undated").any()
 
@@ -115,29 +135,48 @@ def test_the_records_behind_each_chart_are_built_only_when_opened() -> None:
     at = open_timeline()
     assert not at.exception
     tables = len(at.dataframe)
-    for chart in RECORDS:
-        box = records_box(at, chart)
-        assert box.label.startswith("Records behind this chart (")
-        assert not box.proto.expanded and not box.children
+    box = records_box(at, "designations")
+    assert box.label.startswith("Records behind this chart (")
+    assert not box.proto.expanded and not box.children
 
     open_records(at, "designations")
     designations = records_box(at, "designations")
     assert designations.proto.expanded and len(at.dataframe) == tables + 1
     records = frame(designations, "Jurisdiction", "Quote or summary", "Drawn at")
     assert designations.label == f"Records behind this chart ({len(records)})"
-    assert not records_box(at, "events").children
 
+    events_tab(at)
+    box = records_box(at, "events")
+    assert not box.proto.expanded and not box.children
     open_records(at, "events")
     events = records_box(at, "events")
-    assert len(at.dataframe) == tables + 2 and len(events.dataframe) == 1
+    assert len(events.dataframe) == 1
     assert events.label == f"Records behind this chart ({len(events.dataframe[0].value)})"
     assert "Quote or summary" in events.dataframe[0].value.columns
 
     at.sidebar.radio(key="filter_evidence").set_value("Seed documents only").run()
-    assert records_box(at, "designations").label != designations.label  # fewer: still open
+    assert records_box(at, "events").label != events.label  # fewer: still open
+    assert len(records_box(at, "events").dataframe) == 1
+    at.session_state["timeline_chart"] = at.tabs[0].label  # back to the designations
+    at.run()
     seed_only = frame(records_box(at, "designations"), "Jurisdiction", "Quote or summary")
     assert set(seed_only["Evidence"]) == {"Seed quote"}
-    assert len(records_box(at, "events").dataframe) == 1
+
+
+def test_a_link_to_a_clicked_event_opens_the_key_events_tab() -> None:
+    """A shared link with an event selection (``event=``) shows that event's records, and
+    choosing the other tab and back keeps it in the link."""
+    at = open_timeline(event="2.0")
+    assert not at.exception
+    (events,) = charts(at)
+    assert any(t.get("meta", {}).get("role") == "mark" for t in events["data"])  # the events'
+    assert any(m.value == "**Records of the selected event**" for m in at.markdown)
+    at.session_state["_selection_timeline_events"] = "2.0"  # as the reader's click leaves it
+    at.session_state["timeline_chart"] = at.tabs[0].label
+    at.run()
+    events_tab(at)
+    assert at.query_params["event"] == "2.0"
+    assert any(m.value == "**Records of the selected event**" for m in at.markdown)
 
 
 def test_a_past_briefing_date_turns_the_status_back() -> None:
@@ -170,9 +209,8 @@ def test_seed_documents_only_shows_only_quoted_records() -> None:
 
 
 def test_the_event_type_filter_narrows_the_events_chart() -> None:
-    at = open_timeline(event_type="meeting,attack")
-    assert not at.exception
-    events = charts(at)[1]
+    at = events_tab(open_timeline(event_type="meeting,attack"))
+    events = charts(at)[-1]
     notes = events["layout"]["annotations"]
     lanes = [
         n["text"].replace("<b>", "").replace("</b>", "") for n in notes if n.get("name") == "lane"
@@ -185,7 +223,8 @@ def test_a_filter_that_empties_the_page_says_so() -> None:
     at = open_timeline(source="002-5f8a10b12b0b7e41")  # Meduza 2021: events, no designations
     assert not at.exception
     assert "No designation step" in at.markdown[0].value
-    assert len(charts(at)) == 2
+    assert len(charts(at)) == 1
+    assert len(charts(events_tab(at))) >= 1
 
 
 @pytest.fixture

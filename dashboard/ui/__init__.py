@@ -230,6 +230,11 @@ def _sync_url() -> None:
     session[_URL_SEEN] = wanted
 
 
+def page_param(name: str) -> str | None:
+    """The current page's own URL parameter ``name`` (``PAGE_PARAMS``), if the link has it."""
+    return st.session_state.get(_PAGE_PARAMS, {}).get(name)
+
+
 def filters(ds: Dataset) -> FilterState:
     """The reader's filter state for this run: sidebar widgets, mirrored in the URL.
 
@@ -563,12 +568,13 @@ def lazy_table(label: str, *, key: str, rows: Callable[[], Any]) -> None:
             table(rows())
 
 
-def lazy_tabs(labels: list[str], *, key: str) -> Sequence[Any]:
+def lazy_tabs(labels: list[str], *, key: str, first: int = 0) -> Sequence[Any]:
     """Tabs of which only the chosen one has ``.open`` true: the page builds only its content.
-    ``key`` must be unique in the app and the same on every run."""
+    ``key`` must be unique in the app and the same on every run; ``first`` is the tab chosen
+    until the reader chooses one (e.g. the one a link's clicked mark is in)."""
     session = st.session_state
     opened: dict[str, Any] = session.setdefault(_OPENED, {})
-    drawn, position = opened.get(key, (list(labels), 0))
+    drawn, position = opened.get(key, (list(labels), first))
     if session.get(key) in drawn:  # the reader's click since the last run
         position = drawn.index(session[key])
     position = min(position, len(labels) - 1)
@@ -674,6 +680,13 @@ def show_chart(
 def chart_key_html(key: tuple[KeyGroup, ...]) -> str:
     """A chart's key as HTML (``templates/chart_key.html.j2``), made once per key."""
     return templates.render("chart_key.html.j2", groups=key)
+
+
+def chart_not_drawn(key: str) -> None:
+    """Note that the chart ``key`` is not drawn on this run (its tab is not chosen): Streamlit
+    forgets its widget's selection, and when it is drawn again its empty selection must not
+    read as the reader clearing the marks the URL keeps (``_points_in_url``)."""
+    st.session_state.pop(f"_selection_{key}", None)
 
 
 def _points_in_url(spec: ChartSpec, key: str, param: str, live: list[dict]) -> list[dict]:
