@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,12 @@ TOPOJSON_URL = "/app/static/topojson/"  # where the app serves it (server.enable
 # as the chart at both sizes below (about 2.3 : 1, Mercator).
 VIEW_LON = (61.0, 75.4)
 VIEW_LAT = (34.72, 39.62)
+# The frame's width over its height in Mercator: the page keeps the map's plot at this shape
+# at any width (ui.show_chart's ``aspect``), so a phone's map is not a strip in a tall chart.
+VIEW_ASPECT = (VIEW_LON[1] - VIEW_LON[0]) / math.degrees(
+    math.log(math.tan(math.pi / 4 + math.radians(VIEW_LAT[1]) / 2))
+    - math.log(math.tan(math.pi / 4 + math.radians(VIEW_LAT[0]) / 2))
+)
 MARGIN = (8, 8, 72, 74)  # l, r, t, b: title and subtitle above; legend and sources below
 PAGE_HEIGHT = 528
 SOURCE_SHIFT = -36  # the source line, in px below the map (under the one-row legend)

@@ -35,6 +35,12 @@ class ChartSpec:
         return theme.screen_figure(self.figure)
 
     @functools.cached_property
+    def boxed_figure(self) -> tuple[go.Figure, tuple[int, int]]:
+        """The page's figure without a height of its own, and the pixels its margins take
+        across and down (``theme.boxed_figure``)."""
+        return theme.boxed_figure(self.screen_figure)
+
+    @functools.cached_property
     def key(self) -> tuple[KeyGroup, ...]:
         """The figure's legend as data; a page sets it as text above the chart."""
         figure = self.figure.to_dict()

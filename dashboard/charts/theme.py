@@ -435,6 +435,22 @@ def screen_figure(fig: go.Figure) -> go.Figure:
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
+def boxed_figure(fig: go.Figure) -> tuple[go.Figure, tuple[int, int]]:
+    """A copy of a page figure that takes its height from the box the page draws it in (a map
+    whose projection keeps its shape: the page sizes the box to the column's width), and the
+    pixels its margins take across and down, which the box allows for around the plot."""
+    import plotly.graph_objects as go
+
+    figure = fig.to_dict()
+    layout = figure.get("layout", {})
+    layout.pop("height", None)
+    layout["autosize"] = True
+    margin = {side: int(value) for side, value in (layout.get("margin") or {}).items()}
+    across = margin.get("l", 0) + margin.get("r", 0)
+    down = margin.get("t", 0) + margin.get("b", 0)
+    return go.Figure(data=figure["data"], layout=layout, _validate=False), (across, down)
+
+
 # Charts are built once and shared by every reader's session (Streamlit's cache), which run in
 # threads: Plotly's object API (fig.layout.annotations, fig.data[i].x) makes child objects on
 # first access and is not safe to use from two threads at once (it raised "Invalid value" under

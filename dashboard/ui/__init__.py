@@ -630,7 +630,12 @@ _MODEBAR_REMOVE = [
 
 
 def show_chart(
-    spec: ChartSpec, key: str, *, selectable: bool = True, url_param: str | None = None
+    spec: ChartSpec,
+    key: str,
+    *,
+    selectable: bool = True,
+    url_param: str | None = None,
+    aspect: float | None = None,
 ) -> list[dict]:
     """A chart with its title, caption, source line and downloads; returns the points the
     reader clicked.
@@ -640,6 +645,9 @@ def show_chart(
     follows the reader's light or dark mode. ``url_param`` (a "points" entry of
     ``PAGE_PARAMS``) keeps the clicked marks in the URL: a shared link or Back shows the same
     records. Images are made only when the reader asks for one (a button), never at page load.
+    ``aspect`` (width over height of the plot area) makes the chart's height follow the page
+    column's width, for a map whose projection keeps its shape: with the figure's fixed height
+    a phone drew the map 145 px tall in a 430 px chart, blank above and below.
     """
     config = {
         "displaylogo": False,
@@ -652,19 +660,15 @@ def show_chart(
     st.markdown(f"**{plain(spec.title)}**")
     if spec.key:
         st.html(chart_key_html(spec.key))
+    options: dict[str, Any] = {"width": "stretch", "theme": "streamlit", "config": config}
     if selectable:
-        event = st.plotly_chart(
-            figure,
-            width="stretch",
-            theme="streamlit",
-            config=config,
-            key=key,
-            on_select="rerun",
-            selection_mode="points",
-        )
+        options.update(on_select="rerun", selection_mode="points")
+    if aspect is None:
+        event = st.plotly_chart(figure, key=key, **options)
     else:
+        event = _chart_of_aspect(spec, key, aspect, options)
+    if not selectable:
         event = None
-        st.plotly_chart(figure, width="stretch", theme="streamlit", config=config, key=key)
     st.caption(plain(spec.caption))
     source = spec.source_text
     if source:
@@ -674,6 +678,20 @@ def show_chart(
     if url_param is None:
         return live
     return _points_in_url(spec, key, url_param, live)
+
+
+def _chart_of_aspect(spec: ChartSpec, key: str, aspect: float, options: dict[str, Any]) -> Any:
+    """``st.plotly_chart`` whose plot is as tall as its width over ``aspect``: a CSS container
+    query sizes the box from the column's width (and the figure's margins), and the figure,
+    without a height of its own, fills it (``height="stretch"``)."""
+    figure, (across, down) = spec.boxed_figure
+    height = f"calc((100cqw - {across}px) / {aspect:.4f} + {down}px)"
+    st.html(
+        f"<style>.st-key-{key}_frame {{ container-type: inline-size; }}"
+        f" .st-key-{key}_plot {{ flex: none !important; height: {height} !important; }}</style>"
+    )
+    with st.container(key=f"{key}_frame"), st.container(key=f"{key}_plot"):
+        return st.plotly_chart(figure, key=key, height="stretch", **options)
 
 
 @functools.lru_cache(maxsize=256)
@@ -877,6 +895,7 @@ def map_chart(spec: ChartSpec, choice: Any) -> Any:
     """The map with its downloads; a click picks a place (written to the URL). Returns the
     choice after the click. On narrow screens the names give way to the map (the key above it
     says what the shading means)."""
+    from dashboard.charts.province_map import VIEW_ASPECT
     from dashboard.view.places import MapChoice, selected_place
 
     # On a phone (the map about 350 px wide) the names and the inset would cover the map: they
@@ -894,7 +913,7 @@ def map_chart(spec: ChartSpec, choice: Any) -> Any:
             "its name and records, or choose a place in the list below the map."
         )
     with st.container(key="province_map_box"):
-        points = show_chart(spec, f"province_map_{generation}")
+        points = show_chart(spec, f"province_map_{generation}", aspect=VIEW_ASPECT)
     clicked = tuple(sorted(str(p.get("customdata", [""])[0]) for p in points))
     last = st.session_state.get(_MAP_LAST_CLICK, {}).get(generation, ())
     if clicked != last:  # a new click (or a cleared selection) on this chart

@@ -47,8 +47,8 @@ GEO_SIZE_JS = """
 () => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => {
   const frame = gd.querySelector('.geo.geo .layer.bg rect').getBoundingClientRect();
   const chart = gd.getBoundingClientRect();
-  return {chart: chart.width, left: frame.left, top: frame.top, width: frame.width,
-          height: frame.height, visible: frame.width > 0};
+  return {chart: chart.width, chartHeight: chart.height, left: frame.left, top: frame.top,
+          width: frame.width, height: frame.height, visible: frame.width > 0};
 })
 """
 

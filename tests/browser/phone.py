@@ -53,12 +53,17 @@ def luminance(color: str) -> float:
 
 
 def map_problems(reader: Reader) -> list[str]:
-    """On a phone the map keeps 300 px, its key is text above it (Plotly draws no legend), and
-    a note says the names give way."""
+    """On a phone the map keeps 300 px and its chart is no taller than the map and the
+    toolbar's row, its key is text above it (Plotly draws no legend), and a note says the names
+    give way."""
     problems = []
     (frame,) = reader.page.evaluate(GEO_SIZE_JS)
     if frame["width"] < MIN_PLOT_PX:
         problems.append(f"map: the map itself is {frame['width']:.0f} px wide")
+    if frame["chartHeight"] > frame["height"] + 60:  # (it was 145 px in 430 px)
+        problems.append(
+            f"map: a {frame['height']:.0f} px map in a {frame['chartHeight']:.0f} px chart"
+        )
     legend_entries = reader.page.evaluate(
         "() => document.querySelectorAll('.js-plotly-plot g.legend g.traces').length"
     )
