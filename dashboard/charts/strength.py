@@ -31,8 +31,10 @@ from dashboard.charts.theme import (
     CLAIMANT_TYPE_LABELS,
     GRID_COLOR,
     MUTED_COLOR,
+    PANEL_TITLE_LINE_PX,
     base_layout_dict,
     claimant_type_color,
+    wrapped_title,
 )
 from dashboard.ingest.frames import plotly_array
 from dashboard.ingest.vocab import CLAIMANT_TYPES
@@ -520,7 +522,11 @@ def claims_figure(
         titles.append(_panel_title(label, area_labels[area], note, width))
     n_rows, n_cols, options = _grid(len(sets), main=with_main)
     numbers = list(range(1, len(sets) + 1))
-    gap = PANEL_GAP_PX / (sum(options["row_heights"]) + PANEL_GAP_PX * (n_rows - 1))
+    gap_px = PANEL_GAP_PX
+    if not with_main:  # only a page draws the side panels alone: room for its wrapped titles
+        lines = max(wrapped_title(t).count("<br>") + 1 for t in titles)
+        gap_px = max(PANEL_GAP_PX, 40 + PANEL_TITLE_LINE_PX * lines)
+    gap = gap_px / (sum(options["row_heights"]) + gap_px * (n_rows - 1))
     layout = grid_layout(
         n_rows, n_cols, subplot_titles=titles, vertical_spacing=gap,
         horizontal_spacing=0.07 if n_cols == 3 else 0.08, **options,
@@ -577,7 +583,7 @@ def claims_figure(
     if with_main:
         panels_px = MAIN_PANEL_PX + (n_rows - 1) * (SIDE_PANEL_PX + PANEL_GAP_PX + 10)
     else:
-        panels_px = sum(options["row_heights"]) + (n_rows - 1) * (PANEL_GAP_PX + 10)
+        panels_px = sum(options["row_heights"]) + (n_rows - 1) * (gap_px + 10)
     height = max(560 if with_main else 380, 130 + LEGEND_PX + panels_px + 150)
     # the theme puts the title 3% of the height down; the legend goes under its lines
     legend_top = 0.03 * height + 28 + 20 * title_lines

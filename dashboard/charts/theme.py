@@ -334,6 +334,8 @@ def known_as_of_shapes(day: dt.date | None, axes: Sequence[str] = ("x",)) -> lis
 SCREEN_MARGIN = {"l": 8, "r": 8, "t": 36, "b": 8}  # t: room for Plotly's toolbar over the plot
 TITLE_LINE_PX = 18  # a line of a panel title above a grid's top row
 PANEL_TITLE_CHARS = 20  # a panel title's line on a page: about 170 px, half a phone's plot
+PANEL_TITLE_PX = 14  # a panel title's bold line on a page: 20 characters then fit 170 px
+PANEL_TITLE_LINE_PX = 20  # the height a panel title's line takes on a page, at most
 SMALL_LINE_EXTRA_CHARS = 8  # a line set in a smaller font holds that many more
 
 
@@ -426,6 +428,8 @@ def screen_figure(fig: go.Figure) -> go.Figure:
     for note in layout.get("annotations", []):
         if is_panel_title(note) and note.get("text"):
             note["text"] = wrapped_title(str(note["text"]))  # before the margin counts lines
+            font = note.setdefault("font", {})
+            font["size"] = min(font.get("size", PANEL_TITLE_PX), PANEL_TITLE_PX)
     layout = screen_layout(layout)
     layout["showlegend"] = False
     data = [
