@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.charts import timeline
+from dashboard.charts.spec import ChartSpec
 from dashboard.view import steps as data
 from dashboard.view.view import view_of
 
@@ -37,18 +38,31 @@ designations_tab, events_tab = ui.lazy_tabs(
     key="timeline_chart",
     first=1 if ui.page_param("event") and not ui.page_param("mark") else 0,
 )
+
+
+def chart_and_its_records(
+    spec: ChartSpec, key: str, *, param: str, what: str, records: str
+) -> None:
+    """The chart; under it the records of the ``what`` clicked (kept in the link as
+    ``param``), and all its records in a table built when opened (``records`` is its key)."""
+    clicked = ui.show_chart(spec, key, url_param=param)
+    picked = data.selected_records(spec.rows, clicked)
+    if not picked.empty:
+        st.markdown(f"**Records of the selected {what}**")
+        ui.table(data.for_display(picked))
+    ui.lazy_table(
+        f"Records behind this chart ({len(spec.rows)})",
+        key=records,
+        rows=lambda: data.for_display(spec.rows),
+    )
+
+
 with designations_tab:
     if designations_tab.open:
-        clicked = ui.show_chart(steps, "timeline_designations", url_param="mark")
-        picked = data.selected_records(steps.rows, clicked)
-        if not picked.empty:
-            st.markdown("**Records of the selected mark**")
-            ui.table(data.for_display(picked))
-        ui.lazy_table(
-            f"Records behind this chart ({len(steps.rows)})",
-            key="timeline_designation_records",
-            rows=lambda: data.for_display(steps.rows),
-        )
+        chart_and_its_records(
+            steps, "timeline_designations", param="mark", what="mark",
+            records="timeline_designation_records",
+        )  # fmt: skip
         undated = data.undated_designations(designations)
         if not undated.empty:
             st.markdown(
@@ -64,16 +78,10 @@ with events_tab:
             "infrastructure around the delistings. Choose event types under Filters › Event "
             "types in the sidebar."
         )
-        clicked_events = ui.show_chart(events, "timeline_events", url_param="event")
-        picked_events = data.selected_records(events.rows, clicked_events)
-        if not picked_events.empty:
-            st.markdown("**Records of the selected event**")
-            ui.table(data.for_display(picked_events))
-        ui.lazy_table(
-            f"Records behind this chart ({len(events.rows)})",
-            key="timeline_event_records",
-            rows=lambda: data.for_display(events.rows),
-        )
+        chart_and_its_records(
+            events, "timeline_events", param="event", what="event",
+            records="timeline_event_records",
+        )  # fmt: skip
         undated_events = data.undated_events(view)
         if not undated_events.empty:
             st.markdown("**Undated events** (reported without a date, so not drawn)")
