@@ -57,7 +57,8 @@ else:
         ui.show_chart(spec, "strength_chart", selectable=False)
     sides = strength.side_panels(ds, state, subject_id=chosen)
     if sides:
-        label = f"What counts something else or covers another area ({sides} panels)"
+        panels = f"{sides} panel" + ("s" if sides > 1 else "")
+        label = f"What counts something else or covers another area ({panels})"
         with ui.lazy_expander(label, key="strength_other_panels") as box:
             if box.open:
                 for spec in chart(subject_id=chosen, part="others"):

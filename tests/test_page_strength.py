@@ -127,6 +127,8 @@ def test_picking_a_group_draws_its_chart_and_states_its_comparison() -> None:
     # a chart's title is page text on the page (ui.show_chart), so it wraps on a phone
     assert any("All groups in Afghanistan" in t for t in shown_text(app) if t.startswith("**"))
     assert any("Shoigu's more than 23,000" in t for t in shown_text(app))
+    app.get("button_group")[0].set_value("etim").run()  # one side panel
+    assert app.expander[0].label == "What counts something else or covers another area (1 panel)"
 
 
 def test_an_empty_selection_says_so_without_charts() -> None:
