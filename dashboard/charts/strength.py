@@ -475,6 +475,18 @@ def _grid(panels: int, *, main: bool = True) -> tuple[int, int, dict[str, Any]]:
     return 1 + side_rows, cols, {"specs": specs, "row_heights": heights}
 
 
+def part_of(
+    frame: pd.DataFrame, part: str
+) -> tuple[pd.DataFrame, list[tuple[str, str]], list[tuple[str, str]]]:
+    """The claims of one group that ``part`` (``PARTS``) draws, its panels, and all the
+    group's panels (the first is the main set, which side panels are told apart from)."""
+    every = panel_sets(frame)
+    sets = {"all": every, "comparable": every[:1], "others": every[1:]}[part]
+    if part != "all":
+        frame = frame.loc[pd.MultiIndex.from_frame(frame[["measure", "area_key"]]).isin(sets)]
+    return frame, sets, every
+
+
 def claims_figure(
     frame: pd.DataFrame,
     places: pd.DataFrame,
@@ -488,11 +500,8 @@ def claims_figure(
     """One group's claims over time: the main comparable set large, what counts something
     else in side panels, every claim drawn as stated. ``part`` (``PARTS``) draws all the
     panels, the main one alone, or the side panels alone."""
-    every = panel_sets(frame)
-    sets = {"all": every, "comparable": every[:1], "others": every[1:]}[part]
+    frame, sets, every = part_of(frame, part)
     with_main = part != "others"
-    if part != "all":
-        frame = frame.loc[pd.MultiIndex.from_frame(frame[["measure", "area_key"]]).isin(sets)]
     # one mark per statement: outlets reporting the same words of the same day share it
     keys = frame[["statement_id", "estimate_id", "is_restatement", "as_reported_by"]]
     outlets = rule.all_reports(keys)
@@ -699,11 +708,7 @@ def build_strength_chart(
     the group (or the part) has no claim in view."""
     view = view_of(ds, state)
     frame = rule.claims_in_view(view)
-    rows = _group_rows(ds, state, subject_id)
-    if part != "all" and not rows.empty:
-        sets = panel_sets(rows)
-        sets = sets[:1] if part == "comparable" else sets[1:]
-        rows = rows.loc[pd.MultiIndex.from_frame(rows[["measure", "area_key"]]).isin(sets)]
+    rows, _, _ = part_of(_group_rows(ds, state, subject_id), part)
     if rows.empty:
         return []
     comparisons = rule.comparisons_in_view(view)
