@@ -37,6 +37,7 @@ designations_tab, events_tab = ui.lazy_tabs(
     ],
     key="timeline_chart",
     first=1 if ui.page_param("event") and not ui.page_param("mark") else 0,
+    param="chart",
 )
 
 

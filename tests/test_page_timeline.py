@@ -179,6 +179,25 @@ def test_a_link_to_a_clicked_event_opens_the_key_events_tab() -> None:
     assert any(m.value == "**Records of the selected event**" for m in at.markdown)
 
 
+def test_the_chosen_chart_is_in_the_link_and_back_brings_the_other_back() -> None:
+    at = open_timeline()
+    assert "chart" not in at.query_params
+    events_tab(at)
+    assert at.query_params["chart"] == "events"  # a new history entry, a link to share
+    (events,) = charts(at)
+    assert any(t.startswith("**Key events") for t in (m.value for m in at.markdown))
+    at.query_params["chart"] = "designations"  # Back, or a link
+    at.run()
+    (designations,) = charts(at)
+    assert designations != events
+    assert ("Russia", "17 Apr 2025 ×5") in marks(designations)
+    shared = open_timeline(chart="events")
+    assert [m.value for m in shared.markdown if m.value.startswith("**Key events")]
+    wrong = open_timeline(chart="map")
+    assert "use designations or events" in wrong.warning[0].value
+    assert ("Russia", "17 Apr 2025 ×5") in marks(charts(wrong)[0])
+
+
 def test_a_past_briefing_date_turns_the_status_back() -> None:
     at = open_timeline(known_as_of="2024-06-30")
     assert not at.exception and not at.warning

@@ -121,8 +121,9 @@ class PageParam:
     """A URL parameter that belongs to one page: a switch, or the marks clicked in a chart."""
 
     page: str  # the page's file name without .py ("timeline" for pages/timeline.py)
-    kind: str  # "toggle" (value 1) or "points" (trace.point indices, comma-separated)
+    kind: str  # "toggle" (value 1), "points" (trace.point indices, comma-separated) or "tab"
     what: str  # for messages: what it holds
+    values: tuple[str, ...] = ()  # a "tab": the name of each tab, in order
 
 
 # Every page's own parameters, by name; a link's parameter of another page is named and dropped.
@@ -130,6 +131,7 @@ PAGE_PARAMS: dict[str, PageParam] = {
     "log": PageParam("strength", "toggle", "the strength charts' log scale"),
     "mark": PageParam("timeline", "points", "the designation mark clicked"),
     "event": PageParam("timeline", "points", "the event clicked"),
+    "chart": PageParam("timeline", "tab", "the chart shown", ("designations", "events")),
 }
 _TOGGLE_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 _POINT = re.compile(r"^(\d{1,4})\.(\d{1,7})$")
@@ -210,6 +212,11 @@ def _page_params(
         elif spec.kind == "toggle":
             if _TOGGLE_VALUES[value.lower()]:
                 kept[name] = "1"
+        elif spec.kind == "tab":
+            if value.lower() in spec.values:
+                kept[name] = value.lower()
+            else:
+                rejections.append(fl.Rejection(name, value, f"use {' or '.join(spec.values)}"))
         elif not all(_POINT.match(part) for part in value.split(",")):
             rejections.append(fl.Rejection(name, value, "not a mark of this page's chart"))
         else:
@@ -568,15 +575,27 @@ def lazy_table(label: str, *, key: str, rows: Callable[[], Any]) -> None:
             table(rows())
 
 
-def lazy_tabs(labels: list[str], *, key: str, first: int = 0) -> Sequence[Any]:
+def lazy_tabs(
+    labels: list[str], *, key: str, first: int = 0, param: str | None = None
+) -> Sequence[Any]:
     """Tabs of which only the chosen one has ``.open`` true: the page builds only its content.
     ``key`` must be unique in the app and the same on every run; ``first`` is the tab chosen
-    until the reader chooses one (e.g. the one a link's clicked mark is in)."""
+    until the reader chooses one (e.g. the one a link's clicked mark is in). With ``param``
+    (a "tab" of ``PAGE_PARAMS``) the choice is in the URL: a shared link or Back shows the
+    same tab."""
     session = st.session_state
     opened: dict[str, Any] = session.setdefault(_OPENED, {})
     drawn, position = opened.get(key, (list(labels), first))
-    if session.get(key) in drawn:  # the reader's click since the last run
+    clicked = session.get(key) in drawn and drawn.index(session[key]) != position
+    if clicked:  # the reader's click since the last run
         position = drawn.index(session[key])
+    if param is not None:
+        names = PAGE_PARAMS[param].values
+        pages: dict[str, str] = session.setdefault(_PAGE_PARAMS, {})
+        if clicked:
+            pages[param] = names[position]
+            _sync_url()
+        position = names.index(pages[param]) if param in pages else first
     position = min(position, len(labels) - 1)
     opened[key] = (list(labels), position)
     session[key] = labels[position]
