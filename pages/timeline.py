@@ -70,8 +70,6 @@ with designations_tab:
                 "**Undated reports** (counted in the status table, not drawn at an invented date)"
             )
             ui.table(undated)
-    else:
-        ui.chart_not_drawn("timeline_designations")
 with events_tab:
     if events_tab.open:
         st.caption(
@@ -87,8 +85,6 @@ with events_tab:
         if not undated_events.empty:
             st.markdown("**Undated events** (reported without a date, so not drawn)")
             ui.table(undated_events)
-    else:
-        ui.chart_not_drawn("timeline_events")
 
 st.subheader("Status by jurisdiction")
 st.caption(

@@ -171,12 +171,25 @@ def test_a_link_to_a_clicked_event_opens_the_key_events_tab() -> None:
     (events,) = charts(at)
     assert any(t.get("meta", {}).get("role") == "mark" for t in events["data"])  # the events'
     assert any(m.value == "**Records of the selected event**" for m in at.markdown)
-    at.session_state["_selection_timeline_events"] = "2.0"  # as the reader's click leaves it
+    at.session_state["url_selections"] = {"timeline_events": "2.0"}  # as the reader's click
     at.session_state["timeline_chart"] = at.tabs[0].label
     at.run()
     events_tab(at)
     assert at.query_params["event"] == "2.0"
     assert any(m.value == "**Records of the selected event**" for m in at.markdown)
+
+
+def test_back_to_a_clicked_mark_from_another_page_keeps_the_mark() -> None:
+    """A chart drawn afresh (after another page) has an empty selection; that is not the
+    reader clearing the mark the link holds."""
+    at = open_timeline(mark="1.0")
+    assert any(m.value == "**Records of the selected mark**" for m in at.markdown)
+    at.session_state["url_selections"] = {"timeline_designations": "1.0"}  # the reader's click
+    at.switch_page("pages/map.py").run()
+    at.query_params["mark"] = "1.0"  # Back, to the timeline's address
+    at.switch_page("pages/timeline.py").run()
+    assert at.query_params["mark"] == "1.0"
+    assert any(m.value == "**Records of the selected mark**" for m in at.markdown)
 
 
 def test_the_chosen_chart_is_in_the_link_and_back_brings_the_other_back() -> None:

@@ -100,6 +100,12 @@ _FILTER_MESSAGE = "filter_widget_message"
 _URL_SEEN = "url_seen"  # the query string (dict) this session last wrote or took from the URL
 _PAGE_PARAMS = "url_page_params"  # the current page's own parameters (log scale, clicked mark)
 _CURRENT_PAGE = "url_current_page"  # the page script this run shows ("timeline")
+# Each drawn chart's clicked marks on this run and on the run before (key -> tokens): a chart
+# not drawn on the run before (another tab, another page) has no memory, so its widget's empty
+# selection, which Streamlit gives a chart it draws afresh, is not read as the reader clearing
+# the marks the URL keeps (``_points_in_url``).
+_SELECTIONS = "url_selections"
+_SELECTIONS_BEFORE = "url_selections_before"
 _NAV_SLOT = "_nav_slot"
 _FILTER_KEYS = {
     "date_from": "filter_date_from",
@@ -250,6 +256,7 @@ def filters(ds: Dataset) -> FilterState:
     st.html(PAGE_STYLE)
     options = fl.filter_options(ds)
     session = st.session_state
+    session[_SELECTIONS_BEFORE] = session.pop(_SELECTIONS, {})
     # the page is the script calling us (pages/<name>.py): the same under st.navigation and in
     # AppTest, which runs a page's script without app.py
     session[_CURRENT_PAGE] = Path(sys._getframe(1).f_code.co_filename).stem
@@ -719,13 +726,6 @@ def chart_key_html(key: tuple[KeyGroup, ...]) -> str:
     return templates.render("chart_key.html.j2", groups=key)
 
 
-def chart_not_drawn(key: str) -> None:
-    """Note that the chart ``key`` is not drawn on this run (its tab is not chosen): Streamlit
-    forgets its widget's selection, and when it is drawn again its empty selection must not
-    read as the reader clearing the marks the URL keeps (``_points_in_url``)."""
-    st.session_state.pop(f"_selection_{key}", None)
-
-
 def _points_in_url(spec: ChartSpec, key: str, param: str, live: list[dict]) -> list[dict]:
     """The clicked points, kept in the URL as ``curve.point`` indices: a click (or clearing it)
     writes them; a link or Back brings them back, as points of this chart's figure."""
@@ -735,8 +735,8 @@ def _points_in_url(spec: ChartSpec, key: str, param: str, live: list[dict]) -> l
         f"{point.get('curve_number')}.{point.get('point_index', point.get('point_number'))}"
         for point in live
     )
-    remembered = session.get(f"_selection_{key}")
-    session[f"_selection_{key}"] = tokens
+    remembered = session.get(_SELECTIONS_BEFORE, {}).get(key)
+    session.setdefault(_SELECTIONS, {})[key] = tokens
     if remembered is not None and tokens != remembered:  # the reader clicked or cleared
         if tokens:
             pages[param] = tokens
