@@ -708,7 +708,8 @@ def build_strength_chart(
     the group (or the part) has no claim in view."""
     view = view_of(ds, state)
     frame = rule.claims_in_view(view)
-    rows, _, _ = part_of(_group_rows(ds, state, subject_id), part)
+    group = _group_rows(ds, state, subject_id)
+    rows, _, _ = part_of(group, part)
     if rows.empty:
         return []
     comparisons = rule.comparisons_in_view(view)
@@ -720,7 +721,7 @@ def build_strength_chart(
     if part == "others":
         title = f"{subject}: what counts something else or covers another area"
     fig = claims_figure(
-        _group_rows(ds, state, subject_id),
+        group,
         ds.places,
         title="<br>".join(_esc(line) for line in textwrap.wrap(title, TITLE_CHARS)),
         subtitle=subtitle + (" · log scale" if log_y else ""),
