@@ -66,12 +66,10 @@ else:
 
 st.subheader("Every comparison in numbers")
 if len(comparisons):
-    st.dataframe(
+    ui.short_table(
         comparisons[
             ["group", "measure_label", "area", "sentence", "claims agree", "figures"]
         ].rename(columns={"measure_label": "counts", "sentence": "what the rule finds"}),
-        hide_index=True,
-        width="stretch",
     )
 else:
     st.caption("No two comparable figures under the current filters.")

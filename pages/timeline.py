@@ -69,7 +69,7 @@ with designations_tab:
             st.markdown(
                 "**Undated reports** (counted in the status table, not drawn at an invented date)"
             )
-            ui.table(undated)
+            ui.short_table(undated)
 with events_tab:
     if events_tab.open:
         st.caption(
@@ -84,7 +84,7 @@ with events_tab:
         undated_events = data.undated_events(view)
         if not undated_events.empty:
             st.markdown("**Undated events** (reported without a date, so not drawn)")
-            ui.table(undated_events)
+            ui.short_table(undated_events)
 
 st.subheader("Status by jurisdiction")
 st.caption(
@@ -93,5 +93,5 @@ st.caption(
     "with no listing in the records reads 'no listing found in the sources checked'. The last "
     "record is not today's status: see the coverage line."
 )
-st.dataframe(data.status_by_jurisdiction(designations), hide_index=True, width="stretch")
+ui.short_table(data.status_by_jurisdiction(designations))
 st.markdown(ui.plain(data.coverage(view)))

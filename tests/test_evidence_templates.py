@@ -134,3 +134,21 @@ def test_every_template_compiles() -> None:
     )
     for name in names:
         env.get_template(name)
+
+
+def test_a_short_table_sets_every_cell_as_text() -> None:
+    import io
+
+    import pandas as pd
+
+    from dashboard.ui import short_table_html
+
+    frame = pd.DataFrame(
+        {EVIL: [EVIL, None], "Sources": [3, 8], "Date": ["29 Dec 2023", float("nan")]}
+    )
+    body = short_table_html(frame)
+    assert "<script" not in body and "<img" not in body and "nan" not in body
+    assert visible_text(body).count(EVIL) == 2  # the heading and the cell, as written
+    (read,) = pd.read_html(io.StringIO(body), flavor="lxml", keep_default_na=False)
+    assert read.columns.tolist() == [EVIL, "Sources", "Date"]
+    assert read.astype(str).values.tolist() == [[EVIL, "3", "29 Dec 2023"], ["", "8", ""]]

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.page_tables import short_tables
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -44,7 +46,17 @@ def test_strength_page_shows_every_group_and_the_comparison() -> None:
     assert any(t.startswith("**Oriental Express' more than 25,000 (2024) is at least 7.1×")
                for t in text)  # fmt: skip
     assert any("repeated unchanged since 10 Nov 2021" in t for t in text)  # figures said again
-    assert len(app.dataframe) == 1  # the comparisons; every claim is listed when opened
+    assert not app.dataframe  # every claim is listed when opened
+    (comparisons,) = short_tables(app)  # a few rows, set as text
+    assert list(comparisons.columns) == [
+        "group",
+        "counts",
+        "area",
+        "what the rule finds",
+        "claims agree",
+        "figures",
+    ]
+    assert len(comparisons) == 7
 
 
 STATES = {

@@ -16,6 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Expander
 
+from tests.page_tables import page_tables
+
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
 
@@ -86,8 +88,7 @@ def marks(figure: dict) -> list[tuple[str, str]]:
 
 def frame(at: AppTest | Block, first_column: str, *must_have: str):
     """The first table (on the page, or in a container) with these columns."""
-    for table in at.dataframe:
-        value = table.value
+    for value in page_tables(at):
         if list(value.columns)[:1] == [first_column] and set(must_have) <= set(value.columns):
             return value
     raise AssertionError(f"no table starting with {first_column!r} and {must_have}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.charts import theme
@@ -156,6 +157,13 @@ table.source-meta { display: block; max-width: 100%; overflow-x: auto; }
 .chart-key-title { font-weight: 600; }
 .chart-key-entry { display: inline-flex; align-items: center; gap: 0.3rem; white-space: nowrap; }
 .chart-key-swatch { flex: none; font-size: 1.05rem; line-height: 1; text-shadow: 0 0 1px #8888; }
+.short-table-box { max-width: 100%; overflow-x: auto; }
+table.short-table { border-collapse: collapse; font-size: 0.875rem; line-height: 1.4; }
+table.short-table th, table.short-table td {
+  text-align: left; vertical-align: top; padding: 0.3rem 0.75rem 0.3rem 0;
+  border-bottom: 1px solid rgba(128, 128, 128, 0.3); overflow-wrap: anywhere;
+}
+table.short-table th { font-weight: 600; white-space: nowrap; }
 </style>"""
 
 
@@ -345,6 +353,32 @@ def table(frame: Any, *, complete_in: str = CHART_CSV, limit: int = TABLE_ROWS) 
         )
         frame = frame.head(limit)
     st.dataframe(frame, hide_index=True, width="stretch")
+
+
+SHORT_TABLE_ROWS = 30  # up to this many rows a table is set as text (short_table)
+
+
+def short_table(frame: pd.DataFrame, *, complete_in: str = CHART_CSV) -> None:
+    """A table of a few rows that the reader reads rather than searches (a status by
+    jurisdiction, the comparisons, the undated reports), set as text: it wraps on a phone where
+    the grid scrolled sideways, prints and copies, and the browser draws it at once, where the
+    grid's component costs a tenth of a second on a page that has no other. A longer table is
+    the grid (``table``), for sorting and scrolling."""
+    if len(frame) > SHORT_TABLE_ROWS:
+        table(frame, complete_in=complete_in)
+        return
+    st.html(short_table_html(frame))
+
+
+def short_table_html(frame: pd.DataFrame) -> str:
+    """``frame`` as the HTML of ``templates/short_table.html.j2``: every cell as text (a
+    missing value empty, never "nan"), escaped by the template."""
+    cells = frame.astype(object).where(frame.notna(), "")
+    return templates.render(
+        "short_table.html.j2",
+        columns=[str(column) for column in frame.columns],
+        rows=[[str(value) for value in row] for row in cells.itertuples(index=False)],
+    )
 
 
 def plain(text: object) -> str:
