@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.ingest.loader import load_dataset
 from dashboard.view.filters import filter_options
+from tests.sidebar_filters import filter_list, lists_shown
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 KABULNOW = "001-8b132ec3de4e0615"
@@ -45,16 +46,17 @@ def query(at: AppTest) -> dict[str, str]:
     return out
 
 
+LISTS = ("sources", "claimants", "claimant_types", "groups", "event_types")
+
+
 def widgets(at: AppTest) -> dict[str, object]:
     side = at.sidebar
+    lists = lists_shown(at)
     return {
         "from": side.date_input(key="filter_date_from").value,
         "to": side.date_input(key="filter_date_to").value,
-        "sources": side.multiselect(key="filter_sources").value,
-        "claimants": side.multiselect(key="filter_claimants").value,
-        "claimant_types": side.multiselect(key="filter_claimant_types").value,
-        "groups": side.multiselect(key="filter_groups").value,
-        "event_types": side.multiselect(key="filter_event_types").value,
+        # a list is in view whenever it is set; the section is shut only when none is
+        **{name: lists.get(name, []) for name in LISTS},
         "evidence": side.radio(key="filter_evidence").value,
         "known_on": side.toggle(key="filter_known_on").value,
     }
@@ -137,7 +139,7 @@ def test_from_after_to_in_a_link_keeps_the_to_date() -> None:
 
 def test_filters_follow_the_reader_across_pages() -> None:
     at = open_link("pages/overview.py")
-    at.sidebar.multiselect(key="filter_claimants").set_value(["andrey-serenko"]).run()
+    filter_list(at, "claimants").set_value(["andrey-serenko"]).run()
     at.sidebar.radio(key="filter_evidence").set_value("Seed documents only").run()
     assert query(at) == {"claimant": "andrey-serenko", "evidence": "seed"}
     for page in PAGES[1:]:
@@ -153,7 +155,7 @@ def test_filters_follow_the_reader_across_pages() -> None:
 
 def test_a_later_change_on_another_page_replaces_the_link_state() -> None:
     at = open_link("pages/sources.py", source=KABULNOW)
-    at.sidebar.multiselect(key="filter_sources").set_value([]).run()
+    filter_list(at, "sources").set_value([]).run()
     assert query(at) == {}
     at.switch_page("pages/overview.py").run()
     assert widgets(at)["sources"] == []
@@ -219,7 +221,7 @@ def test_back_returns_to_the_previous_filters_and_the_page_shows_them() -> None:
     """Streamlit reruns the page with the older query string on Back: the page takes it."""
     at = open_link("pages/timeline.py")
     at.sidebar.radio(key="filter_evidence").set_value("Seed documents only").run()
-    at.sidebar.multiselect(key="filter_claimants").set_value(["andrey-serenko"]).run()
+    filter_list(at, "claimants").set_value(["andrey-serenko"]).run()
     assert query(at) == {"claimant": "andrey-serenko", "evidence": "seed"}
     at.query_params.clear()
     at.query_params["evidence"] = "seed"  # Back: the entry before the claimant was chosen
@@ -243,3 +245,17 @@ def test_a_page_parameter_of_another_page_is_named_and_dropped() -> None:
     at = open_link("pages/overview.py", log="1", evidence="seed")
     assert "belongs to another page" in at.warning[0].value
     assert query(at) == {"evidence": "seed"}
+
+
+def test_the_five_lists_are_in_a_section_that_a_list_in_force_keeps_open() -> None:
+    plain = open_link("pages/timeline.py")
+    (section,) = [e for e in plain.sidebar.expander if e.label.startswith("Sources, claimants")]
+    assert not section.proto.expanded and not lists_shown(plain)  # built when opened
+    assert not filter_list(plain, "groups").value  # the reader opens it: all five are there
+    assert set(lists_shown(plain)) == set(LISTS)
+
+    linked = open_link("pages/timeline.py", claimant="andrey-serenko")
+    (section,) = [e for e in linked.sidebar.expander if e.label.startswith("Sources, claimants")]
+    assert section.proto.expanded and lists_shown(linked)["claimants"] == ["andrey-serenko"]
+    linked.switch_page("pages/methodology.py").run()  # on every page, not only the first
+    assert lists_shown(linked)["claimants"] == ["andrey-serenko"]

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Expander
 
 from dashboard.view.evidence import anchor_prefix
+from tests.sidebar_filters import filter_list
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 KABULNOW = "001-8b132ec3de4e0615"
@@ -139,7 +140,7 @@ def test_what_the_reader_opened_stays_open_when_the_filters_change_it_or_it_is_a
     that does not draw a container (the other tab, another page) drops its widget state."""
     at = open_sources()
     before = open_full_text(at, KABULNOW).label
-    at.sidebar.multiselect(key="filter_event_types").set_value(["meeting"]).run()
+    filter_list(at, "event_types").set_value(["meeting"]).run()
     after = full_text(at, KABULNOW)
     assert after.label != before  # fewer passages marked: a new label, the same expander
     assert after.proto.expanded and sum('class="source-text"' in b for b in bodies(after)) == 1

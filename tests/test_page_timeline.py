@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Expander
 
 from tests.page_tables import page_tables
+from tests.sidebar_filters import filter_list
 
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
@@ -249,7 +250,7 @@ def test_the_event_type_filter_narrows_the_events_chart() -> None:
         n["text"].replace("<b>", "").replace("</b>", "") for n in notes if n.get("name") == "lane"
     ]
     assert lanes == ["Attack", "Meeting"]
-    assert at.sidebar.multiselect(key="filter_event_types").value == ["meeting", "attack"]
+    assert filter_list(at, "event_types").value == ["meeting", "attack"]
 
 
 def test_a_filter_that_empties_the_page_says_so() -> None:

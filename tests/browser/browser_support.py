@@ -167,6 +167,9 @@ class Reader:
 
     def choose_in_multiselect(self, widget_label: str, option: str) -> None:
         widget = self.sidebar().get_by_test_id("stMultiSelect").filter(has_text=widget_label)
+        if not widget.count():  # the lists' section is shut until opened or a list is set
+            self.sidebar().get_by_text("Sources, claimants, groups, event types").click()
+            self.settle()
         field = widget.locator("input")
         field.click(timeout=ACTION_TIMEOUT_MS)
         field.fill(option)  # the dropdown is virtualised: options far down are not in the DOM
