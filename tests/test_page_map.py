@@ -57,14 +57,14 @@ def test_map_page_runs_and_draws_the_map() -> None:
 
 def test_the_records_behind_the_map_are_built_only_when_opened() -> None:
     app = open_map()
-    (box,) = app.expander
+    (box,) = app.main.expander
     pairs = re.fullmatch(r"Records behind this map \((\d+) record–province pairs\)", box.label)
     assert pairs and int(pairs[1]) > 0
     assert not box.proto.expanded and not box.children and not app.dataframe
     app.session_state["map_records"] = True  # as the reader's click sets it
     app.run()
     assert not app.exception
-    (box,) = app.expander
+    (box,) = app.main.expander
     assert box.proto.expanded
     (table,) = box.dataframe
     assert len(table.value) == int(pairs[1]) and "named as" in table.value.columns

@@ -95,7 +95,7 @@ def test_side_panels_capacity_and_claims_are_built_when_opened() -> None:
     from dashboard.view.filters import FilterState
 
     app = open_strength()
-    sides, capacity, every_claim = app.expander
+    sides, capacity, every_claim = app.main.expander
     assert sides.label == "What counts something else or covers another area (8 panels)"
     assert every_claim.label == "Every claim in view (78)"
     assert not sides.children and not capacity.children and not every_claim.children

@@ -337,6 +337,13 @@ PANEL_TITLE_CHARS = 20  # a panel title's line on a page: about 170 px, half a p
 PANEL_TITLE_PX = 14  # a panel title's bold line on a page: 20 characters then fit 170 px
 PANEL_TITLE_LINE_PX = 20  # the height a panel title's line takes on a page, at most
 SMALL_LINE_EXTRA_CHARS = 8  # a line set in a smaller font holds that many more
+# What a page's axes need around the plot, as Chromium draws them at a laptop's width in
+# Streamlit's theme (12 px ticks, 13 px titles; 32, 69 and 27 px measured). A figure that asks
+# for at least this much is drawn once: Plotly's automargin (kept, for a longer label or a
+# phone's slanted ticks) draws again whenever the labels need more than the margin it was given.
+X_TICKS_PX = 34  # the bottom axis's dates
+X_TITLE_PX = 38  # and its title under them
+Y_TITLE_PX = 29  # a y axis title (the numbers sit inside the plot)
 
 
 def is_panel_title(note: Mapping[str, Any]) -> bool:
@@ -351,9 +358,9 @@ def screen_layout(layout: dict[str, Any]) -> dict[str, Any]:
 
     - Title, subtitle and source line leave the figure: the page sets them as text, which wraps
       (Plotly does not wrap titles, so a phone showed a third of one and clipped the rest).
-    - Side margins shrink to what the axes need (Plotly's automargin widens them for an axis
-      title), and y tick labels go inside the plot, so a phone keeps at least 300 px of its
-      358 px column for the plot.
+    - Margins shrink to what the axes need, given up front (``X_TICKS_PX``...) so Plotly draws
+      the chart once; automargin still widens them for a longer label. Y tick labels go inside
+      the plot, so a phone keeps at least 300 px of its 358 px column for the plot.
     ``layout`` is changed in place and returned.
     """
     layout["title"] = {"text": ""}
@@ -370,23 +377,52 @@ def screen_layout(layout: dict[str, Any]) -> dict[str, Any]:
     if top_titles:
         lines = max(str(note.get("text", "")).count("<br>") + 1 for note in top_titles)
         margin["t"] += TITLE_LINE_PX * lines
-    layout["margin"] = margin
     # the plot keeps the export's size: the height the title, legend and source line took goes
-    # (it was a blank band above a map or a grid)
+    # (it was a blank band above a map or a grid); the axes' labels then take their room from
+    # the plot, as they do in the export
     freed = sum(int(before.get(side, 0)) - margin[side] for side in ("t", "b"))
     if layout.get("height") and freed > 0:
         layout["height"] = int(layout["height"]) - freed
+    margin.update(_axis_room(layout, margin))
+    layout["margin"] = margin
     for key, axis in layout.items():
         if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
             axis.setdefault("automargin", True)
         if key.startswith("yaxis") and isinstance(axis, dict):
             # numbers sit inside the plot, over its left edge, and the axis title close to
-            # them: the 70 px a column of "40,000" and a spaced-out title took is plot again
+            # them: the 70 px a column of "40,000" and a spaced-out title took is plot again;
+            # an empty title too, or Streamlit's theme gives it a 32 px standoff, which
+            # automargin counts
             axis.setdefault("ticklabelposition", "inside")
             title = axis.get("title")
-            if isinstance(title, dict) and title.get("text"):
+            if isinstance(title, dict):
                 title.setdefault("standoff", 4)
     return layout
+
+
+def _axis_room(layout: Mapping[str, Any], margin: Mapping[str, int]) -> dict[str, int]:
+    """The bottom and left margins the axes' labels take (``X_TICKS_PX``...), where more than
+    ``margin``: the chart is then drawn once, not drawn, measured and drawn again."""
+    axes = [(key, axis) for key, axis in layout.items() if isinstance(axis, Mapping)]
+    shown = [
+        (key, axis)
+        for key, axis in axes
+        if key.startswith(("xaxis", "yaxis")) and axis.get("visible", True)
+    ]
+    x_axes = [a for k, a in shown if k.startswith("xaxis") and a.get("showticklabels", True)]
+    y_titled = [a for k, a in shown if k.startswith("yaxis") and _title_text(a)]
+    room = {"b": margin["b"], "l": margin["l"]}
+    if x_axes:
+        titled = any(_title_text(axis) for axis in x_axes)
+        room["b"] = max(room["b"], X_TICKS_PX + (X_TITLE_PX if titled else 0))
+    if y_titled:
+        room["l"] = max(room["l"], Y_TITLE_PX)
+    return room
+
+
+def _title_text(axis: Mapping[str, Any]) -> str:
+    title = axis.get("title")
+    return str(title.get("text") or "") if isinstance(title, Mapping) else str(title or "")
 
 
 _STYLED_LINE = re.compile(r"^((?:<(?:b|i|span[^>]*)>)*)(.*?)((?:</(?:b|i|span)>)*)$")

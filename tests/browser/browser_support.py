@@ -114,18 +114,20 @@ class Reader:
     def charts(self) -> list[dict[str, Any]]:
         return self.page.evaluate(CHARTS_JS)
 
-    def open_expanders(self, label: str) -> None:
+    def open_expanders(self, label: str, *, shut: bool = False) -> None:
         """Open every closed expander in the main area whose label holds ``label``, one click
-        (and rerun) at a time: a lazy one (ui.lazy_expander) has its content only once opened."""
-        closed = (
+        (and rerun) at a time: a lazy one (ui.lazy_expander) has its content only once opened.
+        ``shut``: close every open one instead."""
+        state = "[open]" if shut else ":not([open])"
+        left = (
             self.page.get_by_test_id("stMain")
-            .locator('[data-testid="stExpander"] details:not([open]) > summary')
+            .locator(f'[data-testid="stExpander"] details{state} > summary')
             .filter(has_text=label)
         )
-        for _ in range(closed.count()):
-            closed.first.click(timeout=ACTION_TIMEOUT_MS)
+        for _ in range(left.count()):
+            left.first.click(timeout=ACTION_TIMEOUT_MS)
             self.settle()
-        assert not closed.count(), f"{closed.count()} {label!r} expanders stayed closed"
+        assert not left.count(), f"{left.count()} {label!r} expanders stayed as they were"
 
     def text(self) -> str:
         """All text in the page, also in collapsed expanders and hidden tabs (of a lazy one,

@@ -48,12 +48,32 @@ def change_filter(reader: Reader) -> str:
     return query
 
 
+# Per chart: the margins the figure asks for, and those Plotly drew it with.
+MARGINS_JS = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => {
+  const asked = gd.layout.margin || {}, drawn = gd._fullLayout._size;
+  return {asked: [asked.l, asked.r, asked.t, asked.b], drawn: [drawn.l, drawn.r, drawn.t, drawn.b]};
+})
+"""
+
+
 def assert_charts_drawn(reader: Reader, page: AppPage) -> None:
     charts = reader.charts()
     assert charts, f"{page.slug}: no Plotly chart rendered (expected on a chart page)"
     for number, chart in enumerate(charts, 1):
         assert chart["svgs"] and chart["svg_chars"] > 500, f"{page.slug} chart {number}: empty"
         assert chart["traces"] or chart["canvases"], f"{page.slug} chart {number}: no traces"
+
+
+def assert_drawn_once(reader: Reader, page: AppPage) -> None:
+    """At a laptop's width every chart's margins already hold its axes' labels, so Plotly
+    draws it once: automargin draws a chart again whenever the labels need more
+    (theme.X_TICKS_PX and its neighbours)."""
+    for number, chart in enumerate(reader.page.evaluate(MARGINS_JS), 1):
+        assert chart["drawn"] == chart["asked"], (
+            f"{page.slug} chart {number}: asked for margins (l, r, t, b) {chart['asked']}, "
+            f"drawn with {chart['drawn']}: see theme.X_TICKS_PX"
+        )
 
 
 # ---- every page renders, drawn and offline ------------------------------------------------------
@@ -74,6 +94,14 @@ def test_page_renders_and_draws_its_charts_offline(
     assert reader.page.locator("h1").count() >= 1, f"{page.slug} has no title"
     if page.has_charts:
         assert_charts_drawn(reader, page)
+        assert_drawn_once(reader, page)
+        if page.slug == "strength":  # the panels and the capacity chart drawn on demand too
+            on_demand = ("What counts something else", "Madrassas, students and budgets")
+            for label in on_demand:
+                reader.open_expanders(label)
+            assert_drawn_once(reader, page)
+            for label in on_demand:  # the phone check below is of the first view
+                reader.open_expanders(label, shut=True)
 
     if page.slug == "sources":  # the phone check then covers every seed's text and records
         reader.open_expanders("Full text")
