@@ -82,11 +82,7 @@ if len(restated):
         "second source: it is drawn hollow and never counted as a new claim."
     )
     shown = restated.head(LISTED)
-    st.markdown(
-        "\n".join(
-            f"- {ui.plain(claims.restatement_sentence(r))}." for r in shown.to_dict("records")
-        )
-    )
+    ui.plain_list([f"{claims.restatement_sentence(r)}." for r in shown.to_dict("records")])
     if len(restated) > LISTED:
         st.caption(f"The first {LISTED} of {len(restated):,}; every row is in the table below.")
 

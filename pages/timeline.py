@@ -91,7 +91,6 @@ st.caption(
     "The latest step each jurisdiction took in the records in view, with every date the "
     "sources give for it. Russia and the five Central Asian states are always listed; a state "
     "with no listing in the records reads 'no listing found in the sources checked'. The last "
-    "record is not today's status: see the coverage line."
+    "record is not today's status: see the coverage line under the page's title."
 )
 ui.short_table(data.status_by_jurisdiction(designations))
-st.markdown(ui.plain(data.coverage(view)))

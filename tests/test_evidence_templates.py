@@ -152,3 +152,11 @@ def test_a_short_table_sets_every_cell_as_text() -> None:
     (read,) = pd.read_html(io.StringIO(body), flavor="lxml", keep_default_na=False)
     assert read.columns.tolist() == [EVIL, "Sources", "Date"]
     assert read.astype(str).values.tolist() == [[EVIL, "3", "29 Dec 2023"], ["", "8", ""]]
+
+
+def test_a_plain_list_sets_each_sentence_as_text() -> None:
+    from dashboard.ui import templates
+
+    body = templates.render("plain_list.html.j2", items=[EVIL, "Said again in 2024."])
+    assert "<script" not in body and "<img" not in body
+    assert visible_text(body).split("\n").count(EVIL) == 1 and body.count("<li>") == 2

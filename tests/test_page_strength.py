@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,11 @@ def figures(app: AppTest) -> list[dict]:
 
 
 def shown_text(app: AppTest) -> list[str]:
-    """Markdown as the reader sees it (the page escapes data text)."""
-    return [md.value.replace("\\", "") for md in app.markdown]
+    """Markdown as the reader sees it (the page escapes data text), and the text of the lists
+    set as HTML."""
+    lists = [b.proto.body for b in app.get("html") if 'class="plain-list"' in b.proto.body]
+    items = [html.unescape(item) for body in lists for item in re.findall(r"<li>(.*?)</li>", body)]
+    return [md.value.replace("\\", "") for md in app.markdown] + items
 
 
 def panel_count(figure: dict) -> int:

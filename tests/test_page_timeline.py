@@ -123,7 +123,7 @@ def test_the_page_answers_and_shows_both_charts_the_status_and_the_records() -> 
     records = frame(records_box(at, "designations"), "Jurisdiction", "Quote or summary", "Drawn at")
     assert len(records) == 24
     assert set(records["Evidence"]) == {"Seed quote", "External summary"}
-    coverage = [m.value for m in at.markdown if "Coverage" in m.value]
+    coverage = [c.value for c in at.caption if "Coverage" in c.value]
     assert coverage and "Jul 2025" in coverage[0] and "not a live feed" in coverage[0]
     (events,) = charts(events_tab(at))  # the designations tab is not built now
     assert events["layout"]["title"]["text"] == ""

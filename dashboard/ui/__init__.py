@@ -164,6 +164,8 @@ table.short-table th, table.short-table td {
   border-bottom: 1px solid rgba(128, 128, 128, 0.3); overflow-wrap: anywhere;
 }
 table.short-table th { font-weight: 600; white-space: nowrap; }
+ul.plain-list { margin: 0; padding-left: 1.4rem; }
+ul.plain-list li { margin: 0.2rem 0; }
 </style>"""
 
 
@@ -379,6 +381,12 @@ def short_table_html(frame: pd.DataFrame) -> str:
         columns=[str(column) for column in frame.columns],
         rows=[[str(value) for value in row] for row in cells.itertuples(index=False)],
     )
+
+
+def plain_list(items: Sequence[str]) -> None:
+    """Sentences of data text as a bulleted list, shown as written (a template, autoescaped):
+    the same list as Markdown, without Markdown's rendering of every item or its escapes."""
+    st.html(templates.render("plain_list.html.j2", items=list(items)))
 
 
 def plain(text: object) -> str:
