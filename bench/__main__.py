@@ -195,7 +195,7 @@ def _filter_change(page: Any) -> float:
 BrowserTiming = dict[str, float]
 
 
-def browser_times(repeats: int = 5) -> tuple[dict[str, BrowserTiming], dict[str, float]]:
+def browser_times(repeats: int = 9) -> tuple[dict[str, BrowserTiming], dict[str, float]]:
     """Per page, in Chromium against a warm server: navigation to the drawn page, and a filter
     change to the redrawn page, each with the baseline page's time measured just before it
     (medians of ``repeats``); and the app server's memory."""

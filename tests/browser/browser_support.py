@@ -234,10 +234,14 @@ def file_problem(name: str, body: bytes) -> str | None:
 
 
 def download_one_per_format(reader: Reader, out: Path) -> dict[str, Path]:
-    """The first download button of each format in the page's main area (PNG, SVG, HTML, CSV),
-    clicked and checked; returns the files by format. Every button of every page is built by
-    one function (``ui.chart_downloads``), whose files the unit tests check one by one."""
-    buttons = reader.page.get_by_test_id("stMain").get_by_test_id("stDownloadButton")
+    """The download button of each format (PNG, SVG, HTML, CSV) in the page's first chart's
+    Download menu, clicked and checked; returns the files by format. Every button of every
+    page is built by one function (``ui.chart_downloads``), whose files the unit tests check
+    one by one."""
+    menu = reader.page.get_by_test_id("stMain").get_by_test_id("stPopover").first
+    menu.locator("button").first.click(timeout=ACTION_TIMEOUT_MS)  # the chart's Download menu
+    buttons = reader.page.get_by_test_id("stPopoverBody").get_by_test_id("stDownloadButton")
+    buttons.first.wait_for(timeout=ACTION_TIMEOUT_MS)
     labels = buttons.all_inner_texts()
     files: dict[str, Path] = {}
     for kind in ("PNG", "SVG", "HTML", "CSV"):
