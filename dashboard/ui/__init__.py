@@ -689,7 +689,7 @@ def clear_chart_cache() -> None:
 
 # Plotly's toolbar, trimmed to zooming and panning: the rest (box and lasso select, spike lines,
 # an image of the page's version without its title and sources) only crowded a phone's chart.
-# The download buttons under each chart give the stamped files.
+# The Download menu under each chart gives the stamped files.
 _MODEBAR_REMOVE = [
     "toImage",
     "select2d",
