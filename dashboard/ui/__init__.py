@@ -362,10 +362,10 @@ SHORT_TABLE_ROWS = 30  # up to this many rows a table is set as text (short_tabl
 
 def short_table(frame: pd.DataFrame, *, complete_in: str = CHART_CSV) -> None:
     """A table of a few rows that the reader reads rather than searches (a status by
-    jurisdiction, the comparisons, the undated reports), set as text: it wraps on a phone where
-    the grid scrolled sideways, prints and copies, and the browser draws it at once, where the
-    grid's component costs a tenth of a second on a page that has no other. A longer table is
-    the grid (``table``), for sorting and scrolling."""
+    jurisdiction, the comparisons, the undated reports), set as text: its cells wrap at words
+    (a phone scrolls it sideways only when its columns need more), it prints and copies, and
+    the browser draws it at once, where the grid's component costs a tenth of a second on a
+    page that has no other. A longer table is the grid (``table``), for sorting and scrolling."""
     if len(frame) > SHORT_TABLE_ROWS:
         table(frame, complete_in=complete_in)
         return
