@@ -9,6 +9,7 @@ records, or open the tables (built only when opened: ui.lazy_table).
 Answers come from dashboard/view/steps.py; data text is shown as text, never as markup.
 """
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import ui
@@ -16,6 +17,8 @@ from dashboard.charts import timeline
 from dashboard.charts.spec import ChartSpec
 from dashboard.view import steps as data
 from dashboard.view.view import view_of
+
+Undated = tuple[str, pd.DataFrame]  # a heading, and the rows a chart could not place in time
 
 ds = ui.dataset()
 state = ui.filters(ds)
@@ -42,10 +45,11 @@ designations_tab, events_tab = ui.lazy_tabs(
 
 
 def chart_and_its_records(
-    spec: ChartSpec, key: str, *, param: str, what: str, records: str
+    spec: ChartSpec, key: str, *, param: str, what: str, records: str, undated: Undated
 ) -> None:
     """The chart; under it the records of the ``what`` clicked (kept in the link as
-    ``param``), and all its records in a table built when opened (``records`` is its key)."""
+    ``param``), all its records in a table built when opened (``records`` is its key), and
+    those it could not draw for want of a date (``undated``: a heading and its rows)."""
     clicked = ui.show_chart(spec, key, url_param=param)
     picked = data.selected_records(spec.rows, clicked)
     if not picked.empty:
@@ -56,6 +60,10 @@ def chart_and_its_records(
         key=records,
         rows=lambda: data.for_display(spec.rows),
     )
+    heading, rows = undated
+    if not rows.empty:
+        st.markdown(heading)
+        ui.short_table(rows)
 
 
 with designations_tab:
@@ -63,28 +71,26 @@ with designations_tab:
         chart_and_its_records(
             steps, "timeline_designations", param="mark", what="mark",
             records="timeline_designation_records",
+            undated=(
+                "**Undated reports** (counted in the status table, not drawn at an invented date)",
+                data.undated_designations(designations),
+            ),
         )  # fmt: skip
-        undated = data.undated_designations(designations)
-        if not undated.empty:
-            st.markdown(
-                "**Undated reports** (counted in the status table, not drawn at an invented date)"
-            )
-            ui.short_table(undated)
 with events_tab:
     if events_tab.open:
         st.caption(
             "The takeover, meetings, attacks, arrests and prosecutions, diplomatic steps and "
-            "infrastructure around the delistings. Choose event types under Filters › Event "
-            "types in the sidebar."
+            "infrastructure around the delistings. Choose event types in the sidebar, under "
+            "Filters › Sources, claimants, groups, event types."
         )
         chart_and_its_records(
             events, "timeline_events", param="event", what="event",
             records="timeline_event_records",
+            undated=(
+                "**Undated events** (reported without a date, so not drawn)",
+                data.undated_events(view),
+            ),
         )  # fmt: skip
-        undated_events = data.undated_events(view)
-        if not undated_events.empty:
-            st.markdown("**Undated events** (reported without a date, so not drawn)")
-            ui.short_table(undated_events)
 
 st.subheader("Status by jurisdiction")
 st.caption(
