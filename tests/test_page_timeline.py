@@ -235,11 +235,9 @@ def test_seed_documents_only_shows_only_quoted_records() -> None:
     status = frame(at, "Jurisdiction", "Latest step").set_index("Jurisdiction")
     assert status.loc["Kyrgyzstan", "Date"] == "undated"
     assert "seed documents only" in at.info[0].value
-    designations = charts(at)[0]
-    legend = {
-        t["name"] for t in designations["data"] if (t.get("meta") or {}).get("role") == "legend"
-    }
-    assert "external summary only" not in legend and "seed quote (ring)" in legend
+    # the key above the designations chart (the page's legend, set as text)
+    (key,) = [h.proto.body for h in at.get("html") if 'class="chart-key"' in h.proto.body][:1]
+    assert "external summary only" not in key and "seed quote (ring)" in key
 
 
 def test_the_event_type_filter_narrows_the_events_chart() -> None:

@@ -62,8 +62,12 @@ def is_listed(trace: Mapping[str, Any], layout: Mapping[str, Any]) -> bool:
 
 
 def draws_nothing(trace: Mapping[str, Any]) -> bool:
-    """A trace with no data: a legend swatch only (a page may hide it once the key is text)."""
-    return all(trace.get(field) is None or len(trace[field]) == 0 for field in _DATA_FIELDS)
+    """A trace with no data (none, or only missing values such as ``[None]``): a legend swatch
+    only (a page may hide it once the key is text)."""
+    return all(
+        trace.get(field) is None or all(value is None for value in trace[field])
+        for field in _DATA_FIELDS
+    )
 
 
 def _single(value: object) -> str | None:

@@ -33,6 +33,7 @@ from shapely.geometry.polygon import orient
 from dashboard import REPO_ROOT
 from dashboard.charts import map_labels
 from dashboard.charts.figure import assemble, merge
+from dashboard.charts.key import draws_nothing
 from dashboard.charts.map_labels import Canvas, Label
 from dashboard.charts.spec import ChartSpec, source_line
 from dashboard.charts.swimlanes import wrapped
@@ -867,7 +868,28 @@ def province_map_figure(
                                 frame=True, background="#f6f7f8"),
         },
     )  # fmt: skip
-    return assemble(traces, layout)
+    return assemble(_lines_and_points_first(traces), layout)
+
+
+def _lines_and_points_first(traces: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The traces that draw by longitude and latitude first, then the choropleths, then the
+    legend's swatches; each kind in its own order.
+
+    Plotly's geo loads its world base map (a second request, after the page's own, before it
+    draws) unless a geo's first trace is placed by longitude and latitude (plotly.js 3.8,
+    ``geo.plot`` looks at that trace alone), and the map uses none of the base map's layers:
+    its shapes are our own GeoJSON. Swatches last let the page leave them out
+    (``theme.screen_figure``). Nothing drawn changes: a geo draws every choropleth beneath
+    every scattergeo whatever their order, and the legends follow ``legendrank``; a click is
+    read from the place in its ``customdata``, not from a trace number.
+    """
+
+    def rank(trace: dict[str, Any]) -> int:
+        if draws_nothing(trace):
+            return 2
+        return 0 if trace["type"] == "scattergeo" else 1
+
+    return sorted(traces, key=rank)
 
 
 def _class_color(data: MapData, count: int) -> str:

@@ -347,38 +347,36 @@ def _claim_traces(claims: _Claims, rows: np.ndarray, panel: int) -> list[Trace]:
             line={"width": 2},
             opacity=0.45,
         )
-        # one marker trace per symbol: Plotly checks a per-point symbol list point by point,
-        # which at scale cost more than the rest of the chart
-        for symbol in dict.fromkeys(c.symbols[mine].tolist()):
-            part = mine[c.symbols[mine] == symbol]
-            ranged = symbol.startswith("line-ew")
-            traces.append(
-                {
-                    "type": "scatter",
-                    "x": c.mid[part],
-                    "y": c.marker_y[part],
-                    "mode": "markers+text" if c.labelled else "markers",
-                    "marker": {
-                        "symbol": symbol,
-                        "size": 16.0 if ranged else 13.0,
-                        "color": colour,
-                        "line": {"color": colour, "width": 2},
-                    },
-                    # the label sits beside the mark, never struck through by the span line
-                    "text": c.labels[part] if c.labels is not None else None,
-                    "textposition": c.positions[part] if c.labelled else None,
-                    "textfont": {"size": 10, "color": colour},
-                    "name": CLAIMANT_TYPE_LABELS.get(kind, kind),
-                    "hovertext": c.hover[part],
-                    "meta": {
-                        "role": "claim",
-                        "estimate_ids": list(c.ids[part]),
-                        "report_ids": list(c.reports[part]),
-                        "qualifiers": list(c.qualifiers[part]),
-                    },
-                    **common,
-                }
-            )
+        # one marker trace per claimant type, the shape per mark (the figure skips Plotly's
+        # per-point checks, which made a per-point list slow at scale)
+        ranged = np.char.startswith(c.symbols[mine].astype(str), "line-ew")
+        traces.append(
+            {
+                "type": "scatter",
+                "x": c.mid[mine],
+                "y": c.marker_y[mine],
+                "mode": "markers+text" if c.labelled else "markers",
+                "marker": {
+                    "symbol": c.symbols[mine],
+                    "size": np.where(ranged, 16.0, 13.0),
+                    "color": colour,
+                    "line": {"color": colour, "width": 2},
+                },
+                # the label sits beside the mark, never struck through by the span line
+                "text": c.labels[mine] if c.labels is not None else None,
+                "textposition": c.positions[mine] if c.labelled else None,
+                "textfont": {"size": 10, "color": colour},
+                "name": CLAIMANT_TYPE_LABELS.get(kind, kind),
+                "hovertext": c.hover[mine],
+                "meta": {
+                    "role": "claim",
+                    "estimate_ids": list(c.ids[mine]),
+                    "report_ids": list(c.reports[mine]),
+                    "qualifiers": list(c.qualifiers[mine]),
+                },
+                **common,
+            }
+        )
     return traces
 
 

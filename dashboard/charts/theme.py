@@ -453,8 +453,10 @@ def wrapped_title(text: str, chars: int = PANEL_TITLE_CHARS) -> str:
 def screen_figure(fig: go.Figure) -> go.Figure:
     """A copy of ``fig`` laid out for a page (``screen_layout``), its panel titles wrapped for a
     phone (``wrapped_title``), without Plotly's legend: the page sets the chart's key as text
-    (``charts/key.py``). Swatch-only traces are hidden rather than dropped, so a clicked mark
-    keeps its trace number (the URL stores it). ``fig`` is left as it is, for the exports."""
+    (``charts/key.py``). Swatch-only traces after the last trace that draws are dropped (each
+    costs the browser about a millisecond per draw, and the page draws a chart twice); one
+    before it is hidden instead, so every clicked mark keeps its trace number (the URL stores
+    it). ``fig`` is left as it is, for the exports."""
     import plotly.graph_objects as go
 
     from dashboard.charts.key import draws_nothing
@@ -468,9 +470,13 @@ def screen_figure(fig: go.Figure) -> go.Figure:
             font["size"] = min(font.get("size", PANEL_TITLE_PX), PANEL_TITLE_PX)
     layout = screen_layout(layout)
     layout["showlegend"] = False
+    swatch = [
+        trace.get("showlegend") is not False and draws_nothing(trace) for trace in figure["data"]
+    ]
+    drawn = len(swatch) - swatch[::-1].index(False) if False in swatch else 0
     data = [
-        {**trace, "visible": False} if trace.get("showlegend") and draws_nothing(trace) else trace
-        for trace in figure["data"]
+        {**trace, "visible": False} if is_swatch else trace
+        for trace, is_swatch in zip(figure["data"][:drawn], swatch, strict=False)
     ]
     return go.Figure(data=data, layout=layout, _validate=False)
 
