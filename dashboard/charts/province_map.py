@@ -3,10 +3,11 @@
 Framed on the north (``VIEW_LON``/``VIEW_LAT``: the nine northern provinces and the regions
 across the border), shaped to fill the chart's width on the page and on a 16:9 slide; the rest
 of Afghanistan appears in a small locator inset. Drawn on Plotly's ``geo`` subplot from our own
-GeoJSON (data/geo/), so labels are SVG text and nothing is fetched from a tile or font server;
-the one file the geo subplot loads regardless (its world base map) is served from
-static/topojson/ in the app, passed to kaleido for images and embedded in HTML exports
-(``TOPOJSON_DIR``).
+GeoJSON (data/geo/), so labels are SVG text and nothing is fetched from a tile or font server.
+The geo subplot's world base map is not loaded at all (``_lines_and_points_first``); should a
+later plotly.js load it anyway, it is served from static/topojson/ in the app, passed to kaleido
+for images and embedded in HTML exports (``TOPOJSON_DIR``), so it still never leaves the
+machine.
 
 Shading counts the records, under the current filters (and the year, if one is chosen), that
 name a province or a place inside it, in classes a slide can show in its legend; every count
