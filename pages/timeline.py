@@ -81,7 +81,7 @@ with events_tab:
         st.caption(
             "The takeover, meetings, attacks, arrests and prosecutions, diplomatic steps and "
             "infrastructure around the delistings. Choose event types in the sidebar, under "
-            "Filters › Sources, claimants, groups, event types."
+            f"Filters › {ui.MORE_FILTERS_LABEL}."
         )
         chart_and_its_records(
             events, "timeline_events", param="event", what="event",

@@ -33,6 +33,7 @@ from bench.harness import (
     StreamlitServer,
     app_pages,
 )
+from dashboard.ui import MORE_FILTERS_LABEL
 
 PAGES = app_pages()
 CHART_PAGES = [page for page in PAGES if page.has_charts]
@@ -170,7 +171,7 @@ class Reader:
     def choose_in_multiselect(self, widget_label: str, option: str) -> None:
         widget = self.sidebar().get_by_test_id("stMultiSelect").filter(has_text=widget_label)
         if not widget.count():  # the lists' section is shut until opened or a list is set
-            self.sidebar().get_by_text("Sources, claimants, groups, event types").click()
+            self.sidebar().get_by_text(MORE_FILTERS_LABEL).click()
             self.settle()
         field = widget.locator("input")
         field.click(timeout=ACTION_TIMEOUT_MS)
