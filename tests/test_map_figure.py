@@ -37,7 +37,7 @@ def traces(fig, prefix: str) -> list:
 def shaded(fig) -> dict[str, int]:
     """Province id -> the count its hover states, over every class of the shading."""
     out: dict[str, int] = {}
-    for trace in traces(fig, "Province: "):
+    for trace in traces(fig, "Provinces"):
         for location, custom in zip(trace.locations, trace.customdata, strict=True):
             assert location not in out, f"{location} drawn twice"
             out[location] = int(custom[2].split()[0])
@@ -147,7 +147,7 @@ def test_markers_are_the_places_with_cited_coordinates(ds: Dataset, spec) -> Non
 
 
 def test_the_regions_across_the_border_are_outlined_and_named(spec) -> None:
-    regions = [loc for trace in traces(spec.figure, "Regions of ") for loc in trace.locations]
+    regions = [loc for trace in traces(spec.figure, "Regions across") for loc in trace.locations]
     assert {"TJ-KT", "TJ-GB", "UZ-SU", "TM-L", "TM-M"} <= set(regions)
     (names,) = traces(spec.figure, "Region names")
     assert {"Khatlon", "Gorno-Badakhshan", "Surxondaryo", "Lebap", "Mary"} <= set(names.text)

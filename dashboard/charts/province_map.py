@@ -397,6 +397,15 @@ def class_colors(count: int) -> list[str]:
 
 
 # ---- the figure ----------------------------------------------------------------------------------
+def _stepped(colors: list[str], steps: list[int]) -> dict[str, Any]:
+    """A choropleth's ``z`` and colour scale that fill each shape with ``colors[step]``."""
+    count = len(colors)
+    scale = [[edge / count, color] for number, color in enumerate(colors)
+             for edge in (number, number + 1)]  # fmt: skip
+    return {"z": steps, "zmin": -0.5, "zmax": count - 0.5, "colorscale": scale,
+            "showscale": False}  # fmt: skip
+
+
 def _legend_entry(name: str, marker: dict[str, Any], group: str, rank: int) -> dict[str, Any]:
     """A legend swatch only (no point drawn): choropleths show no swatch of their own."""
     return {
@@ -597,75 +606,74 @@ def province_map_figure(
             "showlegend": False,
         }
     )
-    regions = base.regions
-    for iso, fill in REGION_FILLS.items():
-        part = regions[regions["iso_a3"] == iso]
-        country = COUNTRY_PLACES[iso]
-        named = _count_text(int(counts.get(country, 0)))
-        traces.append(
-            {
-                "type": "choropleth",
-                "geo": "geo",
-                "geojson": _features(base.region_collection, part["iso_3166_2"]),
-                "locations": part["iso_3166_2"].tolist(),
-                "z": [0] * len(part),
-                "featureidkey": "id",
-                "colorscale": [[0, fill], [1, fill]],
-                "showscale": False,
-                "marker": {"line": {"color": REGION_LINE, "width": 0.7}},
-                "customdata": [
-                    [country, html.escape(str(name)), html.escape(country_names.get(country, ""))]
-                    for name in part["name"]
-                ],
-                "hovertemplate": "<b>%{customdata[1]}</b> (%{customdata[2]})<br>"
-                f"No record is placed in a region here; {named} name "
-                "%{customdata[2]}<br><i>click to list them below</i><extra></extra>",
-                "name": f"Regions of {country_names.get(country, iso)}",
-                "showlegend": False,
-            }
-        )
+    # One choropleth per layer, a fill per shape from a stepped colour scale: a trace costs the
+    # browser about a millisecond per draw, whatever it holds.
+    regions = base.regions[base.regions["iso_a3"].isin(list(REGION_FILLS))]
+    countries = [COUNTRY_PLACES[iso] for iso in regions["iso_a3"]]
+    named = {place: _count_text(int(counts.get(place, 0))) for place in set(countries)}
+    traces.append(
+        {
+            "type": "choropleth",
+            "geo": "geo",
+            "geojson": _features(base.region_collection, regions["iso_3166_2"]),
+            "locations": regions["iso_3166_2"].tolist(),
+            "featureidkey": "id",
+            **_stepped(list(REGION_FILLS.values()), [
+                list(REGION_FILLS).index(iso) for iso in regions["iso_a3"]
+            ]),
+            "marker": {"line": {"color": REGION_LINE, "width": 0.7}},
+            "customdata": [
+                [country, html.escape(str(name)), html.escape(country_names.get(country, "")),
+                 named[country]]
+                for country, name in zip(countries, regions["name"], strict=True)
+            ],
+            "hovertemplate": "<b>%{customdata[1]}</b> (%{customdata[2]})<br>"
+            "No record is placed in a region here; %{customdata[3]} name "
+            "%{customdata[2]}<br><i>click to list them below</i><extra></extra>",
+            "name": "Regions across the border",
+            "showlegend": False,
+        }
+    )  # fmt: skip
 
     # 2. Afghan provinces in classes (no record: white), each class a legend entry.
     provinces = data.provinces
-    bins: list[tuple[str, str, pd.DataFrame]] = [
-        ("No record", NO_RECORD_FILL, provinces[provinces["count"] == 0])
+    bins: list[tuple[str, str, pd.Series]] = [
+        ("No record", NO_RECORD_FILL, provinces["count"] == 0)
     ]
     for (low, high, label), color in zip(data.classes, data.colors, strict=True):
         upper = high if high is not None else np.inf
-        rows = provinces[(provinces["count"] >= low) & (provinces["count"] <= upper)]
-        bins.append((label, color, rows))
-    for rank, (label, color, rows) in enumerate(bins):
-        name = "No record" if rank == 0 else label
-        traces.append(
-            {
-                "type": "choropleth",
-                "geo": "geo",
-                # each class carries only its own provinces' outlines: the boundaries are most
-                # of the map's weight, and every reader's browser receives them
-                "geojson": _features(base.province_collection, rows["place_id"]),
-                "locations": rows["place_id"].tolist(),
-                "z": [rank] * len(rows),
-                "featureidkey": "id",
-                "colorscale": [[0, color], [1, color]],
-                "showscale": False,
-                "marker": {"line": {"color": PROVINCE_LINE, "width": 0.8}},
-                "customdata": [
-                    [pid, html.escape(str(n)), _count_text(int(c))]
-                    for pid, n, c in zip(rows["place_id"], rows["name"], rows["count"], strict=True)
-                ],
-                "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]} name it or a place "
-                "in it<br><i>click to list them below</i><extra></extra>",
-                "name": f"Province: {name}",
-                "showlegend": False,
-            }
-        )
+        bins.append((label, color, (provinces["count"] >= low) & (provinces["count"] <= upper)))
+    rank = np.select([inside for *_, inside in bins], list(range(len(bins))), default=-1)
+    shown = provinces[rank >= 0]
+    traces.append(
+        {
+            "type": "choropleth",
+            "geo": "geo",
+            # only the provinces' own outlines: the boundaries are most of the map's weight,
+            # and every reader's browser receives them
+            "geojson": _features(base.province_collection, shown["place_id"]),
+            "locations": shown["place_id"].tolist(),
+            "featureidkey": "id",
+            **_stepped([color for _, color, _ in bins], rank[rank >= 0].tolist()),
+            "marker": {"line": {"color": PROVINCE_LINE, "width": 0.8}},
+            "customdata": [
+                [pid, html.escape(str(n)), _count_text(int(c))]
+                for pid, n, c in zip(shown["place_id"], shown["name"], shown["count"], strict=True)
+            ],
+            "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]} name it or a place "
+            "in it<br><i>click to list them below</i><extra></extra>",
+            "name": "Provinces",
+            "showlegend": False,
+        }
+    )
+    for number, (label, color, _) in enumerate(bins):
         traces.append(
             _legend_entry(
-                name,
+                "No record" if number == 0 else label,
                 {"symbol": "square", "size": 14, "color": color,
                  "line": {"color": PROVINCE_LINE, "width": 1}},
                 "shading",
-                rank,
+                number,
             )
         )  # fmt: skip
 
