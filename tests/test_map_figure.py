@@ -34,6 +34,12 @@ def traces(fig, prefix: str) -> list:
     return [trace for trace in fig.data if trace.name and trace.name.startswith(prefix)]
 
 
+def names(fig, kind: str) -> list[str]:
+    """The names of one kind ("country", "region", "province", "river") the map draws."""
+    (trace,) = [t for t in fig.data if (t.meta or {}).get("role") == "names"]
+    return [text for text, k in zip(trace.text, trace.meta["kinds"], strict=True) if k == kind]
+
+
 def shaded(fig) -> dict[str, int]:
     """Province id -> the count its hover states, over every class of the shading."""
     out: dict[str, int] = {}
@@ -149,10 +155,9 @@ def test_markers_are_the_places_with_cited_coordinates(ds: Dataset, spec) -> Non
 def test_the_regions_across_the_border_are_outlined_and_named(spec) -> None:
     regions = [loc for trace in traces(spec.figure, "Regions across") for loc in trace.locations]
     assert {"TJ-KT", "TJ-GB", "UZ-SU", "TM-L", "TM-M"} <= set(regions)
-    (names,) = traces(spec.figure, "Region names")
-    assert {"Khatlon", "Gorno-Badakhshan", "Surxondaryo", "Lebap", "Mary"} <= set(names.text)
-    (countries,) = traces(spec.figure, "Country names")
-    assert {"TAJIKISTAN", "UZBEKISTAN", "TURKMENISTAN"} <= set(countries.text)
+    regions_named = set(names(spec.figure, "region"))
+    assert {"Khatlon", "Gorno-Badakhshan", "Surxondaryo", "Lebap", "Mary"} <= regions_named
+    assert {"TAJIKISTAN", "UZBEKISTAN", "TURKMENISTAN"} <= set(names(spec.figure, "country"))
 
 
 def test_the_panj_and_the_amu_darya_are_drawn_as_the_border(spec) -> None:
@@ -164,8 +169,7 @@ def test_the_panj_and_the_amu_darya_are_drawn_as_the_border(spec) -> None:
     assert span(panj)[0] < 68.5 and span(panj)[1] > 73  # Kunduz to the Pamirs
     assert span(amu)[0] < 66 and span(amu)[1] > 68  # Faryab to the Vakhsh
     assert panj.line.width > traces(spec.figure, "Afghanistan's border")[0].line.width
-    (rivers,) = traces(spec.figure, "River names")
-    assert {"Panj", "Amu Darya"} <= set(rivers.text)
+    assert {"Panj", "Amu Darya"} <= set(names(spec.figure, "river"))
 
 
 def test_no_tiles_and_no_external_urls_in_the_figure(spec) -> None:

@@ -113,6 +113,12 @@ PLACE_FONT = 13
 COUNTRY_FONT = 15
 REGION_FONT = 13
 RIVER_FONT = 13
+NAME_FONTS: dict[str, dict[str, Any]] = {  # per kind of name, in the order they are drawn
+    "country": {"size": COUNTRY_FONT, "color": MUTED_COLOR, "weight": "bold", "style": "normal"},
+    "region": {"size": REGION_FONT, "color": REGION_TEXT, "weight": "normal", "style": "italic"},
+    "province": {"size": PROVINCE_FONT, "color": TEXT_COLOR, "weight": "bold", "style": "normal"},
+    "river": {"size": RIVER_FONT, "color": RIVER_TEXT, "weight": "normal", "style": "italic"},
+}
 COUNTRY_LABELS = {  # neighbours named on the map (caps), with the Central Asian three first
     "TJK": "TAJIKISTAN",
     "UZB": "UZBEKISTAN",
@@ -423,27 +429,6 @@ def _legend_entry(name: str, marker: dict[str, Any], group: str, rank: int) -> d
     }
 
 
-def _text_trace(
-    name: str,
-    anchors: list[tuple[float, float]],
-    texts: list[str],
-    font: dict[str, Any],
-) -> dict[str, Any]:
-    return {
-        "type": "scattergeo",
-        "geo": "geo",
-        "lon": [a[0] for a in anchors],
-        "lat": [a[1] for a in anchors],
-        "text": texts,
-        "mode": "text",
-        "textposition": "middle center",
-        "textfont": {"family": FONT_FAMILY, "shadow": HALO, **font},
-        "hoverinfo": "skip",
-        "showlegend": False,
-        "name": name,
-    }
-
-
 def _count_text(count: int) -> str:
     return f"{count} record" if count == 1 else f"{count} records"
 
@@ -722,49 +707,33 @@ def province_map_figure(
         }
     )
 
-    # 4. Names of countries, regions, provinces and rivers (where they fit).
-    def chosen(prefix: str) -> list[tuple[str, map_labels.Placed]]:
-        return [(k, p) for k, p in placed.items() if k.startswith(prefix)]
-
-    country = chosen("country:")
-    traces.append(
-        _text_trace(
-            "Country names",
-            [p.anchor for _, p in country],
-            [texts[k] for k, _ in country],
-            {"size": COUNTRY_FONT, "color": MUTED_COLOR, "weight": "bold"},
-        )
-    )
-    region = chosen("region:")
-    traces.append(
-        _text_trace(
-            "Region names (across the border)",
-            [p.anchor for _, p in region],
-            [html.escape(texts[k]) for k, _ in region],
-            {"size": REGION_FONT, "color": REGION_TEXT, "style": "italic"},
-        )
-    )
-    province = chosen("province:")
-    traces.append(
-        _text_trace(
-            "Province names",
-            [p.anchor for _, p in province],
-            [html.escape(texts[k]) for k, _ in province],
-            {"size": PROVINCE_FONT, "weight": "bold", "color": TEXT_COLOR},
-        )
-    )  # fmt: skip
-    river = chosen("river:")
+    # 4. Names of countries, regions, provinces and rivers (where they fit): one trace, a font
+    # per name (a trace costs the browser about a millisecond per draw, whatever it holds).
+    names = [(key, label) for kind in NAME_FONTS for key, label in placed.items()
+             if key.startswith(f"{kind}:")]  # fmt: skip
+    kinds = [key.partition(":")[0] for key, _ in names]
     traces.append(
         {
-            **_text_trace(
-                "River names",
-                [p.anchor for _, p in river],
-                [texts[k] for k, _ in river],
-                {"size": RIVER_FONT, "color": RIVER_TEXT, "style": "italic"},
-            ),
-            "textposition": [p.position for _, p in river],
+            "type": "scattergeo",
+            "geo": "geo",
+            "lon": [label.anchor[0] for _, label in names],
+            "lat": [label.anchor[1] for _, label in names],
+            "text": [html.escape(texts[key]) for key, _ in names],
+            "mode": "text",
+            "textposition": [label.position if kind == "river" else "middle center"
+                             for kind, (_, label) in zip(kinds, names, strict=True)],
+            "textfont": {
+                "family": FONT_FAMILY,
+                "shadow": HALO,
+                **{attr: [NAME_FONTS[kind][attr] for kind in kinds]
+                   for attr in ("size", "color", "weight", "style")},
+            },
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "Names of countries, regions, provinces and rivers",
+            "meta": {"role": "names", "kinds": kinds},
         }
-    )
+    )  # fmt: skip
 
     # 5. Places: one trace per kind, so the legend shows each symbol.
     for rank, (kind, (legend, symbol, size, fill, line)) in enumerate(MARKERS.items()):
