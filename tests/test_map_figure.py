@@ -40,6 +40,12 @@ def names(fig, kind: str) -> list[str]:
     return [text for text, k in zip(trace.text, trace.meta["kinds"], strict=True) if k == kind]
 
 
+def place_marks(fig):
+    """The places' markers (one trace, a symbol per kind of place)."""
+    (trace,) = [t for t in fig.data if (t.meta or {}).get("role") == "places"]
+    return trace
+
+
 def shaded(fig) -> dict[str, int]:
     """Province id -> the count its hover states, over every class of the shading."""
     out: dict[str, int] = {}
@@ -104,13 +110,10 @@ def test_every_province_in_the_frame_is_drawn_once_with_its_count(ds: Dataset, s
 def test_every_marker_counts_what_its_click_lists(ds: Dataset, spec) -> None:
     view = view_of(ds, FilterState())
     seen = 0
-    for legend, *_rest in MARKERS.values():
-        for trace in traces(spec.figure, legend):
-            for custom in trace.customdata:
-                assert custom[3] == province_map._count_text(
-                    len(places.records_at(view, custom[0]))
-                ), custom
-                seen += 1
+    for custom in place_marks(spec.figure).customdata:
+        listed = len(places.records_at(view, custom[0]))
+        assert custom[3] == province_map._count_text(listed), custom
+        seen += 1
     assert seen >= 9
 
 
@@ -135,10 +138,14 @@ def test_counts_follow_the_filters_and_the_year(ds: Dataset, spec) -> None:
 def test_markers_are_the_places_with_cited_coordinates(ds: Dataset, spec) -> None:
     table = ds.places.set_index("place_id")
     drawn = {}
-    for legend, *_rest in MARKERS.values():
-        for trace in traces(spec.figure, legend):
-            for custom, lon, lat in zip(trace.customdata, trace.lon, trace.lat, strict=True):
-                drawn[custom[0]] = (lon, lat)
+    marks = place_marks(spec.figure)
+    for custom, lon, lat, symbol in zip(
+        marks.customdata, marks.lon, marks.lat, marks.marker.symbol, strict=True
+    ):
+        drawn[custom[0]] = (lon, lat)
+        assert symbol == MARKERS[table.at[custom[0], "kind"]][1]  # the kind's symbol
+    legends = {t.name for t in spec.figure.data if t.legend == "legend2"}
+    assert legends == {MARKERS[k][0] for k in set(table.loc[list(drawn), "kind"])}
     assert {"nusay", "khwahan", "shekay", "kosh-tepa-canal"} <= set(drawn)
     crossings = set(table.index[table["kind"] == "border_crossing"])
     assert {"hairatan-termez-bridge", "sherkhan-bandar-bridge"} <= crossings <= set(drawn)

@@ -412,7 +412,9 @@ def _stepped(colors: list[str], steps: list[int]) -> dict[str, Any]:
             "showscale": False}  # fmt: skip
 
 
-def _legend_entry(name: str, marker: dict[str, Any], group: str, rank: int) -> dict[str, Any]:
+def _legend_entry(
+    name: str, marker: dict[str, Any], group: str | None, rank: int
+) -> dict[str, Any]:
     """A legend swatch only (no point drawn): choropleths show no swatch of their own."""
     return {
         "type": "scattergeo",
@@ -735,40 +737,53 @@ def province_map_figure(
         }
     )  # fmt: skip
 
-    # 5. Places: one trace per kind, so the legend shows each symbol.
-    for rank, (kind, (legend, symbol, size, fill, line)) in enumerate(MARKERS.items()):
-        rows = data.points[data.points["kind"] == kind]
-        if rows.empty:
-            continue
-        keys = [f"place:{pid}" for pid in rows["place_id"]]
+    # 5. Places: one trace, a symbol per kind; the symbols' legend from a swatch per kind.
+    points = data.points[data.points["kind"].isin(list(MARKERS))]
+    order = [list(MARKERS).index(kind) for kind in points["kind"]]
+    points = points.iloc[np.argsort(order, kind="stable")]
+    looks = [MARKERS[kind] for kind in points["kind"]]
+    keys = [f"place:{pid}" for pid in points["place_id"]]
+    if len(points):
         traces.append(
             {
                 "type": "scattergeo",
                 "geo": "geo",
-                "lon": rows["lon"].astype(float).tolist(),
-                "lat": rows["lat"].astype(float).tolist(),
+                "lon": points["lon"].astype(float).tolist(),
+                "lat": points["lat"].astype(float).tolist(),
                 "mode": "markers+text",
                 "text": [html.escape(texts[k]) if k in placed else "" for k in keys],
                 "textposition": [placed[k].position if k in placed else "top center"
                                  for k in keys],
                 "textfont": {"family": FONT_FAMILY, "size": PLACE_FONT, "color": TEXT_COLOR,
                              "shadow": HALO},
-                "marker": {"symbol": symbol, "size": size, "color": fill,
-                           "line": {"color": line, "width": 1.2}},
+                "marker": {"symbol": [look[1] for look in looks],
+                           "size": [look[2] for look in looks],
+                           "color": [look[3] for look in looks],
+                           "opacity": 1,  # (a size per mark makes Plotly default to 0.7)
+                           "line": {"color": [look[4] for look in looks], "width": 1.2}},
                 "customdata": [
                     [pid, html.escape(str(n)), places.KIND_LABELS.get(kind, kind),
                      _count_text(int(c))]
-                    for pid, n, c in zip(rows["place_id"], rows["name"], rows["count"],
-                                         strict=True)
+                    for pid, n, kind, c in zip(points["place_id"], points["name"],
+                                               points["kind"], points["count"], strict=True)
                 ],
                 "hovertemplate": "<b>%{customdata[1]}</b> (%{customdata[2]})<br>"
                 "%{customdata[3]} name it<br><i>click to list them below</i><extra></extra>",
-                "name": legend,
-                "legend": "legend2",
-                "legendrank": rank,
-                "showlegend": True,
+                "name": "Places named in the sources",
+                "meta": {"role": "places"},
+                "showlegend": False,
             }
         )  # fmt: skip
+    for rank, (kind, (legend, symbol, size, fill, line)) in enumerate(MARKERS.items()):
+        if kind in set(points["kind"]):
+            traces.append(
+                {
+                    **_legend_entry(legend, {"symbol": symbol, "size": size, "color": fill,
+                                             "line": {"color": line, "width": 1.2}},
+                                    None, rank),
+                    "legend": "legend2",
+                }
+            )  # fmt: skip
 
     # 6. The locator inset: all of Afghanistan, and the frame of the main map.
     traces.append(

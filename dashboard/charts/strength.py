@@ -359,6 +359,7 @@ def _claim_traces(claims: _Claims, rows: np.ndarray, panel: int) -> list[Trace]:
                 "marker": {
                     "symbol": c.symbols[mine],
                     "size": np.where(ranged, 16.0, 13.0),
+                    "opacity": 1,  # (a size per mark makes Plotly default to 0.7)
                     "color": colour,
                     "line": {"color": colour, "width": 2},
                 },
