@@ -66,3 +66,17 @@ def test_an_invalid_property_is_caught_here() -> None:
     figure = assemble([{"type": "scatter", "x": [1], "y": [1], "colour": "red"}], {})
     with pytest.raises(ValueError, match="colour"):
         go.Figure(figure.to_dict())
+
+
+def test_marks_sized_one_by_one_stay_opaque() -> None:
+    """Plotly draws markers whose size is a list as bubbles, at 0.7 opacity unless told
+    otherwise: a chart that sizes its marks one by one (the strength charts, the map's places)
+    says the opacity it means."""
+    checked = 0
+    for spec in catalog.chart_specs(load_dataset(), FilterState()):
+        for trace in spec.figure.to_dict()["data"]:
+            marker = trace.get("marker") or {}
+            if hasattr(marker.get("size"), "__len__"):
+                assert "opacity" in marker, (spec.chart_id, trace.get("name"))
+                checked += 1
+    assert checked >= 5
