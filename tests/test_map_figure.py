@@ -238,3 +238,19 @@ def test_shading_classes_cover_every_count() -> None:
             hits = [c for c in classes if c[0] <= count and (c[1] is None or count <= c[1])]
             assert len(hits) == 1, (top, count)
     assert [label for *_, label in province_map.count_classes(6)] == ["1", "2–3", "4 or more"]
+
+
+def test_no_geo_waits_for_a_world_base_map(spec) -> None:
+    """plotly.js (3.8) loads its world base map, a request before the map is drawn, when a
+    geo's first trace names ``locations`` or a base layer is shown; the map shows none, and
+    each geo (the map, the inset) starts with a trace placed by longitude and latitude."""
+    for figure in (spec.figure, spec.screen_figure):
+        layout = figure.layout
+        for geo in ("geo", "geo2"):
+            shown = [key for key in ("land", "countries", "coastlines", "lakes", "rivers", "ocean",
+                                     "subunits") if getattr(layout[geo], f"show{key}")]  # fmt: skip
+            assert not shown, (geo, shown)
+            first = next(
+                t for t in figure.data if (t.geo or "geo") == geo and t.visible is not False
+            )
+            assert first.type == "scattergeo" and first.locations is None, (geo, first.name)
