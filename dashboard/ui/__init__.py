@@ -574,13 +574,15 @@ def _filter_sidebar(options: fl.FilterOptions) -> None:
                         key=keys["known_as_of"],
                         **on_change("known_as_of"),
                     )
-        if not state.is_default():  # shown only when there is something to reset
-            st.button(
-                "Reset filters",
-                key="filter_reset",
-                on_click=_reset_filters,
-                icon=":material/restart_alt:",
-            )
+        # always drawn (disabled when nothing is set): a button appearing on the first filter
+        # change moved the sidebar and cost that change about 0.02 s
+        st.button(
+            "Reset filters",
+            key="filter_reset",
+            on_click=_reset_filters,
+            icon=":material/restart_alt:",
+            disabled=state.is_default(),
+        )
 
 
 # ---- content built only when the reader opens it ---------------------------------------------
