@@ -403,13 +403,40 @@ def class_colors(count: int) -> list[str]:
 
 
 # ---- the figure ----------------------------------------------------------------------------------
-def _stepped(colors: list[str], steps: list[int]) -> dict[str, Any]:
-    """A choropleth's ``z`` and colour scale that fill each shape with ``colors[step]``."""
+def _shaded(
+    name: str,
+    collection: dict[str, Any],
+    ids: pd.Series,
+    fills: tuple[list[str], list[int]],
+    line: dict[str, Any],
+    customdata: list[list[Any]],
+    hover: str,
+) -> dict[str, Any]:
+    """A layer of our GeoJSON's shapes (``ids``, only their own outlines: the boundaries are
+    most of the map's weight, and every reader's browser receives them) as one choropleth, each
+    shape filled with ``colors[step]`` for ``fills = (colors, steps)`` from a stepped colour
+    scale: a trace costs the browser about a millisecond per draw, whatever it holds."""
+    colors, steps = fills
     count = len(colors)
     scale = [[edge / count, color] for number, color in enumerate(colors)
              for edge in (number, number + 1)]  # fmt: skip
-    return {"z": steps, "zmin": -0.5, "zmax": count - 0.5, "colorscale": scale,
-            "showscale": False}  # fmt: skip
+    return {
+        "type": "choropleth",
+        "geo": "geo",
+        "geojson": _features(collection, ids),
+        "locations": ids.tolist(),
+        "featureidkey": "id",
+        "z": steps,
+        "zmin": -0.5,
+        "zmax": count - 0.5,
+        "colorscale": scale,
+        "showscale": False,
+        "marker": {"line": line},
+        "customdata": customdata,
+        "hovertemplate": hover + "<extra></extra>",
+        "name": name,
+        "showlegend": False,
+    }
 
 
 def _legend_entry(
@@ -577,49 +604,35 @@ def province_map_figure(
     # 1. Neighbouring countries, then the Central Asian regions across the border.
     neighbours = base.neighbours
     traces.append(
-        {
-            "type": "choropleth",
-            "geo": "geo",
-            "geojson": base.neighbour_collection,
-            "locations": neighbours["iso_a3"].tolist(),
-            "z": [0] * len(neighbours),
-            "featureidkey": "id",
-            "colorscale": [[0, NEIGHBOUR_FILL], [1, NEIGHBOUR_FILL]],
-            "showscale": False,
-            "marker": {"line": {"color": COUNTRY_LINE, "width": 1.0}},
-            "text": neighbours["name"].tolist(),
-            "hovertemplate": "%{text}<extra></extra>",
-            "name": "Neighbouring countries",
-            "showlegend": False,
-        }
+        _shaded(
+            "Neighbouring countries",
+            base.neighbour_collection,
+            neighbours["iso_a3"],
+            ([NEIGHBOUR_FILL], [0] * len(neighbours)),
+            {"color": COUNTRY_LINE, "width": 1.0},
+            [[html.escape(str(name))] for name in neighbours["name"]],
+            "%{customdata[0]}",
+        )
     )
-    # One choropleth per layer, a fill per shape from a stepped colour scale: a trace costs the
-    # browser about a millisecond per draw, whatever it holds.
     regions = base.regions[base.regions["iso_a3"].isin(list(REGION_FILLS))]
     countries = [COUNTRY_PLACES[iso] for iso in regions["iso_a3"]]
     named = {place: _count_text(int(counts.get(place, 0))) for place in set(countries)}
+    steps = [list(REGION_FILLS).index(iso) for iso in regions["iso_a3"]]
     traces.append(
-        {
-            "type": "choropleth",
-            "geo": "geo",
-            "geojson": _features(base.region_collection, regions["iso_3166_2"]),
-            "locations": regions["iso_3166_2"].tolist(),
-            "featureidkey": "id",
-            **_stepped(list(REGION_FILLS.values()), [
-                list(REGION_FILLS).index(iso) for iso in regions["iso_a3"]
-            ]),
-            "marker": {"line": {"color": REGION_LINE, "width": 0.7}},
-            "customdata": [
+        _shaded(
+            "Regions across the border",
+            base.region_collection,
+            regions["iso_3166_2"],
+            (list(REGION_FILLS.values()), steps),
+            {"color": REGION_LINE, "width": 0.7},
+            [
                 [country, html.escape(str(name)), html.escape(country_names.get(country, "")),
                  named[country]]
                 for country, name in zip(countries, regions["name"], strict=True)
             ],
-            "hovertemplate": "<b>%{customdata[1]}</b> (%{customdata[2]})<br>"
-            "No record is placed in a region here; %{customdata[3]} name "
-            "%{customdata[2]}<br><i>click to list them below</i><extra></extra>",
-            "name": "Regions across the border",
-            "showlegend": False,
-        }
+            "<b>%{customdata[1]}</b> (%{customdata[2]})<br>No record is placed in a region here; "
+            "%{customdata[3]} name %{customdata[2]}<br><i>click to list them below</i>",
+        )
     )  # fmt: skip
 
     # 2. Afghan provinces in classes (no record: white), each class a legend entry.
@@ -633,25 +646,19 @@ def province_map_figure(
     rank = np.select([inside for *_, inside in bins], list(range(len(bins))), default=-1)
     shown = provinces[rank >= 0]
     traces.append(
-        {
-            "type": "choropleth",
-            "geo": "geo",
-            # only the provinces' own outlines: the boundaries are most of the map's weight,
-            # and every reader's browser receives them
-            "geojson": _features(base.province_collection, shown["place_id"]),
-            "locations": shown["place_id"].tolist(),
-            "featureidkey": "id",
-            **_stepped([color for _, color, _ in bins], rank[rank >= 0].tolist()),
-            "marker": {"line": {"color": PROVINCE_LINE, "width": 0.8}},
-            "customdata": [
+        _shaded(
+            "Provinces",
+            base.province_collection,
+            shown["place_id"],
+            ([color for _, color, _ in bins], rank[rank >= 0].tolist()),
+            {"color": PROVINCE_LINE, "width": 0.8},
+            [
                 [pid, html.escape(str(n)), _count_text(int(c))]
                 for pid, n, c in zip(shown["place_id"], shown["name"], shown["count"], strict=True)
             ],
-            "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]} name it or a place "
-            "in it<br><i>click to list them below</i><extra></extra>",
-            "name": "Provinces",
-            "showlegend": False,
-        }
+            "<b>%{customdata[1]}</b><br>%{customdata[2]} name it or a place in it<br>"
+            "<i>click to list them below</i>",
+        )
     )
     for number, (label, color, _) in enumerate(bins):
         traces.append(
