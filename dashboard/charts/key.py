@@ -70,6 +70,11 @@ def draws_nothing(trace: Mapping[str, Any]) -> bool:
     )
 
 
+def is_swatch(trace: Mapping[str, Any]) -> bool:
+    """A trace that only puts a swatch in the legend: listed there, drawing nothing."""
+    return trace.get("showlegend") is not False and draws_nothing(trace)
+
+
 def _single(value: object) -> str | None:
     return value if isinstance(value, str) else None
 

@@ -34,7 +34,7 @@ from shapely.geometry.polygon import orient
 from dashboard import REPO_ROOT
 from dashboard.charts import map_labels
 from dashboard.charts.figure import assemble, merge
-from dashboard.charts.key import draws_nothing
+from dashboard.charts.key import is_swatch
 from dashboard.charts.map_labels import Canvas, Label
 from dashboard.charts.spec import ChartSpec, source_line
 from dashboard.charts.swimlanes import wrapped
@@ -885,7 +885,7 @@ def _lines_and_points_first(traces: list[dict[str, Any]]) -> list[dict[str, Any]
     """
 
     def rank(trace: dict[str, Any]) -> int:
-        if draws_nothing(trace):
+        if is_swatch(trace):
             return 2
         return 0 if trace["type"] == "scattergeo" else 1
 

@@ -459,7 +459,7 @@ def screen_figure(fig: go.Figure) -> go.Figure:
     it). ``fig`` is left as it is, for the exports."""
     import plotly.graph_objects as go
 
-    from dashboard.charts.key import draws_nothing
+    from dashboard.charts.key import is_swatch
 
     figure = fig.to_dict()
     layout = figure.get("layout", {})
@@ -470,9 +470,7 @@ def screen_figure(fig: go.Figure) -> go.Figure:
             font["size"] = min(font.get("size", PANEL_TITLE_PX), PANEL_TITLE_PX)
     layout = screen_layout(layout)
     layout["showlegend"] = False
-    swatch = [
-        trace.get("showlegend") is not False and draws_nothing(trace) for trace in figure["data"]
-    ]
+    swatch = [is_swatch(trace) for trace in figure["data"]]
     drawn = len(swatch) - swatch[::-1].index(False) if False in swatch else 0
     data = [
         {**trace, "visible": False} if is_swatch else trace

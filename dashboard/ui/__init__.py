@@ -495,11 +495,7 @@ def _more_filters(state: FilterState) -> Any:
 
     Why a section: these controls cost about 0.09 s of drawing on every page and every filter
     change, for every reader, most of whom filter by date and evidence or not at all."""
-    if (
-        any(getattr(state, name) for name, *_ in _LISTS)
-        or state.known_as_of is not None
-        or st.session_state.get(_FILTER_KEYS["known_on"])
-    ):
+    if any(getattr(state, name) for name, *_ in _LISTS) or state.known_as_of is not None:
         st.session_state[_MORE_FILTERS] = True
     return lazy_expander(MORE_FILTERS_LABEL, key=_MORE_FILTERS)
 
